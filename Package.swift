@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+// Wharf: a Kafka-compatible broker and terminal console in one binary.
+// Module layout follows ../shared/DESIGN.md; later issues add BrokerEngine, KafkaServer,
+// KafkaClient, Console and ProtocolCodegen into the same layout.
+import PackageDescription
+
+let package = Package(
+    name: "wharf",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wharf", targets: ["wharf"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+        .library(name: "LogStore", targets: ["LogStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages (system-library targets: modulemap + shim).
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
+        // Hardware CRC32C (SSE4.2, run-time CPU check) with ISA-L and a portable fallback.
+        .target(name: "CCRC32C", dependencies: ["CISAL"], linkerSettings: [.linkedLibrary("isal")]),
+
+        .target(
+            name: "KafkaProtocol",
+            dependencies: [
+                "CZlib", "CLZ4", "CZstd", "CSnappy", "CCRC32C",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "LogStore",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "wharf",
+            dependencies: [
+                "KafkaProtocol", "LogStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `make bench`: throughput against limits measured in the same run (not a test).
+        .executableTarget(
+            name: "WharfBench",
+            dependencies: [
+                "KafkaProtocol", "LogStore", "CCRC32C",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/WharfBench"
+        ),
+
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
+        .testTarget(name: "WharfCLITests", dependencies: ["wharf"]),
+    ]
+)

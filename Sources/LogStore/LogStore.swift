@@ -1,0 +1,2 @@
+// LogStore: one partition's log on disk, byte-compatible with Apache Kafka.
+import KafkaProtocol
