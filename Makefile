@@ -1,0 +1,43 @@
+# Wharf: `make run` opens Wharf, `make test` runs every test suite.
+PREFIX ?= /usr/local
+SWIFT  ?= swift
+VENV   := .build/venv
+BIN    := .build/release/wharf
+
+.PHONY: all build run test bench install clean deps venv
+
+all: build
+
+# System packages (C libraries, test tools); installs them when run as root.
+deps:
+	@scripts/install-deps.sh
+
+# Python venv for the interop checks against independent implementations (kafka-python).
+venv: $(VENV)/.installed
+$(VENV)/.installed: Tests/interop/requirements.txt
+	@test -x $(VENV)/bin/python3 || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/interop/requirements.txt
+	@touch $@
+
+build: deps
+	$(SWIFT) build -c release --product wharf
+
+# Until the console lands, `make run` shows what the binary can do.
+run: build
+	$(BIN) --help
+
+test: deps venv
+	$(SWIFT) build --build-tests
+	WHARF_PYTHON=$(CURDIR)/$(VENV)/bin/python3 $(SWIFT) test --skip-build
+
+# Throughput against limits measured in the same run on the same filesystem.
+bench: deps
+	$(SWIFT) build -c release --product WharfBench
+	.build/release/WharfBench $(BENCH_ARGS)
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wharf
+	install -D -m 0644 man/wharf.1 $(DESTDIR)$(PREFIX)/share/man/man1/wharf.1
+
+clean:
+	rm -rf .build
