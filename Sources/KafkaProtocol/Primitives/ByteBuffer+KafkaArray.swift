@@ -12,7 +12,11 @@ extension ByteBuffer {
         _ element: (inout ByteBuffer) throws(E) -> T?
     ) throws(E) -> [T]?? {
         guard let (length, prefix) = count(self) else { return nil }
-        guard let length else { return nullable ? .some(nil) : nil }
+        guard let length else {
+            guard nullable else { return nil }
+            moveReaderIndex(forwardBy: prefix)
+            return .some(nil)
+        }
         guard length <= bytesAvailable(from: readerIndex + prefix) else { return nil }
         let start = readerIndex
         moveReaderIndex(forwardBy: prefix)
