@@ -9,16 +9,21 @@ enum TestSupport {
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined(separator: " ") }
 
-    /// Deterministic, mildly compressible bytes (a small LCG over a short alphabet).
+    static let words = [
+        "kafka", "broker", "topic", "partition", "offset", "leader", "replica", "segment",
+        "batch", "record", "consumer", "producer", "commit", "fetch", "index", "wharf",
+    ].map { Array($0.utf8) + [0x20] }
+
+    /// Deterministic text-like bytes (words picked by an LCG): compressible like logs are.
     static func sampleBytes(_ count: Int, seed: UInt64 = 42) -> [UInt8] {
         var state = seed
         var out = [UInt8]()
-        out.reserveCapacity(count)
-        for _ in 0..<count {
+        out.reserveCapacity(count + 16)
+        while out.count < count {
             state = state &* 6364136223846793005 &+ 1442695040888963407
-            out.append(UInt8(truncatingIfNeeded: 0x61 + (state >> 59)))
+            out += words[Int(state >> 60)]
         }
-        return out
+        return Array(out.prefix(count))
     }
 
     /// The package root: the nearest directory above this file that holds Package.swift.
