@@ -14,7 +14,7 @@ struct BoundedOutput {
 
     init(codec: CompressionCodec, limit: Int, expected: Int) {
         self.codec = codec
-        self.limit = max(0, limit)
+        self.limit = min(max(0, limit), Int.max / 2)  // keeps limit + 1 from overflowing
         buffer = ByteBufferAllocator().buffer(capacity: min(max(expected, 0), self.limit) + 1)
     }
 

@@ -3,8 +3,10 @@ import NIOCore
 /// Compression of a record batch's records section (everything after recordsCount),
 /// codec by codec as Kafka's `common/compress/*Compression.java` writes and reads it.
 extension CompressionCodec {
-    /// Kafka's `max.message.bytes` default is 1 MiB; a decoder that is not told better
-    /// allows this much decompressed output per batch.
+    /// Decompressed bytes a batch may expand to when the caller does not say: 64 MiB,
+    /// well above Kafka's `max.message.bytes` default (1 MiB) and compression ratios of
+    /// real batches, far below what a decompression bomb asks for. Brokers should pass
+    /// their own limit.
     public static let defaultMaxDecompressedBytes = 64 * 1024 * 1024
 
     /// Compresses the readable bytes of `input` (not consumed). `.none` returns a copy.
