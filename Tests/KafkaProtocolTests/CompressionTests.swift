@@ -74,6 +74,14 @@ import Testing
         #expect(try CompressionCodec.snappy.decompress(raw, maxDecompressedBytes: 20_000) == input)
     }
 
+    /// `GZIPInputStream` reads concatenated gzip members as one stream; so do we.
+    @Test func concatenatedGzipMembersAreReadAsOneStream() throws {
+        var both = try CompressionCodec.gzip.compress(ByteBuffer(string: "first "))
+        var second = try CompressionCodec.gzip.compress(ByteBuffer(string: "second"))
+        both.writeBuffer(&second)
+        #expect(try CompressionCodec.gzip.decompress(both, maxDecompressedBytes: 100) == ByteBuffer(string: "first second"))
+    }
+
     @Test(arguments: codecs)
     func truncatedStreamsThrow(codec: CompressionCodec) throws {
         let compressed = try codec.compress(ByteBuffer(bytes: TestSupport.sampleBytes(100_000)))

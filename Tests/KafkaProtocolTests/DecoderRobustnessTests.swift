@@ -26,7 +26,7 @@ import Testing
                 bad.setInteger(UInt8(truncatingIfNeeded: random.next(256)), at: at)
             }
             if random.next(4) == 0 {  // sometimes also lie about recordsCount
-                bad.setInteger(Int32(random.next(1000) - 10), at: 57, endianness: .big)
+                bad.setInteger(Int32(random.next(1000) - 10), at: RecordBatchHeader.recordsCountOffset, endianness: .big)
             }
             RecordBatchTests.recomputeCRC(&bad)
             do {

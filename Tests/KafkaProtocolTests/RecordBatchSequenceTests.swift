@@ -39,6 +39,20 @@ import Testing
         }
     }
 
+    /// Bytes arriving one at a time (a socket, a growing segment): a batch appears exactly
+    /// when its last byte does, never earlier, and never twice.
+    @Test func batchesAppearExactlyWhenTheirLastByteArrives() throws {
+        let (whole, sizes) = try Self.threeBatches()
+        let ends = [sizes[0], sizes[0] + sizes[1], sizes[0] + sizes[1] + sizes[2]]
+        for length in 0...whole.readableBytes {
+            let prefix = whole.getSlice(at: 0, length: length)!
+            let expected = ends.filter { $0 <= length }.count
+            let found = Array(RecordBatchSequence(prefix))
+            #expect(found.count == expected, "length \(length)")
+            #expect(found.allSatisfy { (try? $0.decode()) != nil })
+        }
+    }
+
     @Test func startsAtTheReaderIndex() throws {
         var (buffer, sizes) = try Self.threeBatches()
         buffer.moveReaderIndex(forwardBy: sizes[0])

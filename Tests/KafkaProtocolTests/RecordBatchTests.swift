@@ -167,11 +167,11 @@ import Testing
     @Test func recordsCountMustMatchTheRecordsSection() throws {
         let good = try RecordBatch(records: Self.sampleEntries(count: 3)).encoded()
         var tooMany = good
-        tooMany.setInteger(Int32(4), at: 57, endianness: .big)
+        tooMany.setInteger(Int32(4), at: RecordBatchHeader.recordsCountOffset, endianness: .big)
         Self.recomputeCRC(&tooMany)
         #expect(throws: RecordBatchError.self) { try RecordBatch.decode(tooMany, at: 0) }
         var tooFew = good
-        tooFew.setInteger(Int32(2), at: 57, endianness: .big)
+        tooFew.setInteger(Int32(2), at: RecordBatchHeader.recordsCountOffset, endianness: .big)
         Self.recomputeCRC(&tooFew)
         do {
             _ = try RecordBatch.decode(tooFew, at: 0)
@@ -180,7 +180,7 @@ import Testing
             guard case .trailingBytes = error else { Issue.record("got \(error)"); return }
         }
         var negative = good
-        negative.setInteger(Int32(-1), at: 57, endianness: .big)
+        negative.setInteger(Int32(-1), at: RecordBatchHeader.recordsCountOffset, endianness: .big)
         Self.recomputeCRC(&negative)
         #expect(throws: RecordBatchError.invalidRecordCount(-1)) { try RecordBatch.decode(negative, at: 0) }
     }
