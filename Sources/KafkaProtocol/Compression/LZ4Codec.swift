@@ -51,9 +51,11 @@ enum LZ4Codec {
                 throw CompressionError.corrupt(.lz4, reason: String(cString: LZ4F_getErrorName(hint)))
             }
             consumed += read
-            if read == 0 && produced == 0 && hint != 0 {
-                // Input exhausted (or no progress) before the end mark.
-                throw CompressionError.truncated(.lz4)
+            if read == 0 && produced == 0 {
+                // No progress with room to write: the input ran out before the end mark,
+                // or the library is stuck on bytes it will not take.
+                if consumed == input.count { throw CompressionError.truncated(.lz4) }
+                throw CompressionError.corrupt(.lz4, reason: "no progress at byte \(consumed)")
             }
         }
         return output.buffer

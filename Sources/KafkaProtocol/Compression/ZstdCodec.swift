@@ -52,21 +52,22 @@ enum ZstdCodec {
         // ZSTD_decompressStream returns 0 when a frame is complete and fully flushed.
         var hint = 1
         while inBuffer.pos < inBuffer.size || hint != 0 {
-            var filled = false
             var produced = 0
             let before = inBuffer.pos
             try output.write { out in
                 var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
                 hint = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
-                filled = outBuffer.pos == outBuffer.size
                 produced = outBuffer.pos
                 return ZSTD_isError(hint) != 0 ? 0 : outBuffer.pos
             }
             if ZSTD_isError(hint) != 0 {
                 throw CompressionError.corrupt(.zstd, reason: String(cString: ZSTD_getErrorName(hint)))
             }
-            if hint != 0, !filled, inBuffer.pos == inBuffer.size, produced == 0 || before == inBuffer.pos {
-                throw CompressionError.truncated(.zstd)
+            if produced == 0 && before == inBuffer.pos {
+                // No progress with room to write: the frame is cut short (all input used)
+                // or the decoder is stuck.
+                if inBuffer.pos == inBuffer.size { throw CompressionError.truncated(.zstd) }
+                throw CompressionError.corrupt(.zstd, reason: "no progress at byte \(inBuffer.pos)")
             }
         }
         return output.buffer
