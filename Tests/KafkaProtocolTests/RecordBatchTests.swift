@@ -138,6 +138,20 @@ import Testing
         #expect(decoded.baseOffset == 1234 && decoded.header.partitionLeaderEpoch == 7)
     }
 
+    @Test func brokerCanStampLogAppendTimeKeepingTheCRCValid() throws {
+        var buffer = ByteBuffer()
+        try RecordBatch(records: Self.sampleEntries(count: 3), compression: .snappy).encode(to: &buffer)
+        let before = RecordBatchHeader.peek(buffer, at: 0)!
+        #expect(RecordBatchHeader.setMaxTimestamp(&buffer, at: 0, timestampType: .logAppendTime, maxTimestamp: 1_900_000_000_000))
+        let after = RecordBatchHeader.peek(buffer, at: 0)!
+        #expect(after.crc != before.crc)
+        #expect(after.attributes.timestampType == .logAppendTime && after.attributes.compression == .snappy)
+        let decoded = try RecordBatch.decode(buffer, at: 0)
+        #expect(decoded.records.allSatisfy { decoded.timestamp(of: $0) == 1_900_000_000_000 })
+        var short = buffer.getSlice(at: 0, length: buffer.readableBytes - 1)!
+        #expect(!RecordBatchHeader.setMaxTimestamp(&short, at: 0, timestampType: .createTime, maxTimestamp: 0))
+    }
+
     @Test func everyTruncationIsReportedWithoutConsuming() throws {
         let good = try RecordBatch(records: Self.sampleEntries(count: 2), compression: .lz4).encoded()
         for keep in 0..<good.readableBytes {
