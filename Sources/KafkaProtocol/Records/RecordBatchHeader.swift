@@ -33,7 +33,11 @@ public struct RecordBatchHeader: Hashable, Sendable {
     public static let magicOffset = 16
     public static let crcOffset = 17
     public static let attributesOffset = 21
+    public static let lastOffsetDeltaOffset = 23
+    public static let baseTimestampOffset = 27
     public static let maxTimestampOffset = 35
+    public static let producerIdOffset = 43
+    public static let recordsCountOffset = 57
 
     public var baseOffset: Int64
     public var batchLength: Int32
