@@ -62,8 +62,14 @@ let package = Package(
             path: "Benchmarks/WharfBench"
         ),
 
-        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(
+            name: "KafkaProtocolTests",
+            dependencies: ["KafkaProtocol", "CCRC32C", "CZstd", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
-        .testTarget(name: "WharfCLITests", dependencies: ["wharf"]),
+        .testTarget(
+            name: "WharfCLITests",
+            dependencies: ["wharf", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
     ]
 )
