@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,7 +64,23 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
-        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
+        // Appends forever to a log directory; the crash test SIGKILLs it and recovers the log.
+        .executableTarget(
+            name: "LogCrashWriter",
+            dependencies: [
+                "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/LogCrashWriter"
+        ),
+        .testTarget(
+            name: "LogStoreTests",
+            dependencies: [
+                "LogStore", "KafkaProtocol", "LogCrashWriter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "WharfCLITests", dependencies: ["wharf"]),
     ]
 )
