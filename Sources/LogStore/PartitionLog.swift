@@ -91,6 +91,10 @@ public final class PartitionLog: @unchecked Sendable {
     public var config: LogConfig { lock.withLock { configStorage } }
     public var leaderEpochEntries: [EpochEntry] { lock.withLock { epochCache.entries } }
     public var latestEpoch: Int32? { lock.withLock { epochCache.latestEpoch } }
+    /// This partition's `partition.metadata` (the engine writes the topic id into it).
+    public var partitionMetadataFile: PartitionMetadataFile {
+        PartitionMetadataFile(path: directory + "/" + PartitionMetadataFile.fileName)
+    }
 
     /// Changes the topic's settings; they apply from the next append, roll or retention pass.
     public func updateConfig(_ config: LogConfig) {
