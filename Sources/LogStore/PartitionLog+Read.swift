@@ -3,6 +3,8 @@ import NIOCore
 
 extension PartitionLog {
     /// Reads whole batches starting with the one that holds `offset` (Kafka's `UnifiedLog.read`).
+    /// As in Kafka, one read returns batches from one segment only; read again from the next
+    /// offset to continue.
     ///
     /// - Parameters:
     ///   - maxBytes: the most bytes to return, except that with `minOneMessage` the first

@@ -131,7 +131,15 @@ func batchOffsets(_ result: LogReadResult) -> [ClosedRange<Int64>] {
     TestBatch.headers(result.records).map { $0.header.baseOffset...$0.header.lastOffset }
 }
 
-/// Reads the whole log from its start in one go.
+/// Reads the whole log from its start (a read stops at a segment's end, so loop).
 func readAll(_ log: PartitionLog) throws -> LogReadResult {
-    try log.read(from: log.logStartOffset, maxBytes: Int(Int32.max))
+    var result = try log.read(from: log.logStartOffset, maxBytes: Int(Int32.max))
+    var all = result.records
+    while let last = TestBatch.headers(result.records).last?.header, last.nextOffset < log.logEndOffset {
+        result = try log.read(from: last.nextOffset, maxBytes: Int(Int32.max))
+        var more = result.records
+        all.writeBuffer(&more)
+    }
+    result.records = all
+    return result
 }
