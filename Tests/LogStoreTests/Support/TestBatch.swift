@@ -69,7 +69,8 @@ struct TemporaryDirectory {
     let path: String
 
     init(_ label: String = "logstore") {
-        var template = Array("\(NSTemporaryDirectory())wharf-\(label)-XXXXXX".utf8CString)
+        let base = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+        var template = Array("\(base)wharf-\(label)-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(made != nil, "mkdtemp failed")
         path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
