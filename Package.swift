@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/LogCrashWriter"
         ),

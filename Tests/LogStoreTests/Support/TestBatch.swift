@@ -51,6 +51,30 @@ enum TestBatch {
         buffer.writeInteger(UInt8(zigzag))
     }
 
+    /// Reads a zigzag varint at `index`, returning the value and the index after it.
+    static func readVarint(_ buffer: ByteBuffer, at index: Int) -> (Int64, Int)? {
+        var result: UInt64 = 0, shift: UInt64 = 0, index = index
+        while let byte = buffer.getInteger(at: index, as: UInt8.self), shift < 64 {
+            result |= UInt64(byte & 0x7F) << shift
+            index += 1
+            if byte & 0x80 == 0 { return (Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1), index) }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// The value of the first record of the uncompressed batch at absolute `index`.
+    static func firstRecordValue(_ buffer: ByteBuffer, batchAt index: Int) -> ByteBuffer? {
+        guard var (_, i) = readVarint(buffer, at: index + RecordBatchHeader.size) else { return nil }   // record length
+        i += 1                                                                                          // attributes
+        guard let (_, afterTimestamp) = readVarint(buffer, at: i),
+              let (_, afterOffset) = readVarint(buffer, at: afterTimestamp),
+              let (keyLength, afterKeyLength) = readVarint(buffer, at: afterOffset) else { return nil }
+        let valueAt = afterKeyLength + Int(max(0, keyLength))
+        guard let (valueLength, valueStart) = readVarint(buffer, at: valueAt), valueLength >= 0 else { return nil }
+        return buffer.getSlice(at: valueStart, length: Int(valueLength))
+    }
+
     /// Headers of every batch in `buffer`, with their positions.
     static func headers(_ buffer: ByteBuffer) -> [(position: Int, header: RecordBatchHeader)] {
         var result: [(Int, RecordBatchHeader)] = []
