@@ -22,14 +22,18 @@ import Testing
     /// Lines the child printed, collected off the pipe's reader thread.
     final class Acknowledgements: @unchecked Sendable {
         private let lock = NSLock()
-        private var text = ""
+        private var textStorage = ""
         func add(_ data: Data) {
             lock.lock(); defer { lock.unlock() }
-            text += String(decoding: data, as: UTF8.self)
+            textStorage += String(decoding: data, as: UTF8.self)
+        }
+        var text: String {
+            lock.lock(); defer { lock.unlock() }
+            return textStorage
         }
         /// Complete lines that are offsets.
         var offsets: [Int64] {
-            lock.lock(); defer { lock.unlock() }
+            let text = self.text
             return text.split(separator: "\n", omittingEmptySubsequences: true).dropLast(text.hasSuffix("\n") ? 0 : 1).compactMap { Int64($0) }
         }
     }
@@ -83,6 +87,45 @@ import Testing
         #expect(expectedOffset == log.logEndOffset)
         let info = try log.append(TestBatch.make(count: 2), leaderEpoch: 2)
         #expect(info.firstOffset == expectedOffset)
+        try log.close()
+    }
+
+    @Test func failedWriteIsCutBackAndTheLogStaysUsable() throws {
+        let directory = TemporaryDirectory("efbig")
+        defer { directory.remove() }
+        let logPath = directory.file("crash-0")
+        let process = Process()
+        process.executableURL = try Self.writerBinary()
+        process.arguments = ["--file-size-limit", "5000", logPath]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let acks = Acknowledgements()
+        pipe.fileHandleForReading.readabilityHandler = { handle in acks.add(handle.availableData) }
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            pipe.fileHandleForReading.readabilityHandler = nil
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(5_000) }
+        try #require(!process.isRunning, "writer did not finish in 20 s")
+        usleep(50_000)
+        pipe.fileHandleForReading.readabilityHandler = nil
+        let output = acks.text
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("failed: pwrite failed") && output.contains("errno 27"), "\(output)")   // EFBIG
+        // The failed append was cut back: the size is a whole number of batches below the limit.
+        let leoLine = try #require(output.split(separator: "\n").first { $0.hasPrefix("leo ") })
+        let fields = leoLine.split(separator: " ")
+        let (leo, size) = (Int64(fields[1])!, Int(fields[3])!)
+        #expect(size <= 5000)
+        #expect(output.contains("resumed \(leo)\n"), "\(output)")
+        let log = try PartitionLog.open(directory: logPath, topicPartition: TopicPartition(topic: "crash", partition: 0),
+                                        recoveryPoint: 0, hadCleanShutdown: false, logger: CapturedLogs().logger)
+        #expect(log.logEndOffset == leo + 2)
+        #expect(batchOffsets(try readAll(log)).last == leo...(leo + 1))
+        #expect(!batchOffsets(try readAll(log)).isEmpty)
         try log.close()
     }
 }
