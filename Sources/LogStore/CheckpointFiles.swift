@@ -80,7 +80,7 @@ public struct OffsetCheckpointFile: Sendable {
     }
 }
 
-/// One leader epoch and the first offset written in it.
+/// One leader epoch and the first offset written in it (a value; thread-safe).
 public struct EpochEntry: Hashable, Sendable, CustomStringConvertible {
     public var epoch: Int32
     public var startOffset: Int64

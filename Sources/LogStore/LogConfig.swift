@@ -31,7 +31,9 @@ public struct LogConfig: Equatable, Sendable {
     public var flushMessages: Int64 = Int64.max
     /// `flush.ms`: fdatasync when the last flush is this old (default: never).
     public var flushMs: Int64 = Int64.max
-    /// `file.delete.delay.ms`: Kafka waits this long before unlinking `.deleted` files.
+    /// `file.delete.delay.ms`: Kafka waits this long before unlinking `.deleted` files. Kept
+    /// for the topic's config; LogStore renames to `.deleted` and unlinks at once, because
+    /// reads copy their bytes under the partition lock and so never see a deleted file.
     public var fileDeleteDelayMs: Int64 = 60_000
     /// `cleanup.policy`: delete, compact, or both.
     public var cleanupPolicy: Set<CleanupPolicy> = [.delete]

@@ -58,6 +58,7 @@ public struct LogFileName: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A topic name and partition number; its directory is `<topic>-<partition>`.
+/// Thread-safe (a value type).
 public struct TopicPartition: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var topic: String
     public var partition: Int32

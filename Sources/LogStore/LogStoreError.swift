@@ -1,6 +1,6 @@
 import Glibc
 
-/// Every error LogStore throws. Callers (the engine, the Kafka handlers) map these to Kafka
+/// Every error LogStore throws (a Sendable value). Callers (the engine, the Kafka handlers) map these to Kafka
 /// error codes; LogStore itself never speaks in error codes.
 public enum LogStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A system call failed; `errno` is the raw value (ENOSPC = 28, EIO = 5, ...).

@@ -1,5 +1,7 @@
 import NIOCore
 
+// Value types returned by `PartitionLog`; all Sendable and thread-safe.
+
 /// Who is appending: a leader assigns offsets and validates like Kafka's `LogValidator`; a
 /// replica (follower) keeps the leader's offsets and epochs.
 public enum AppendOrigin: Sendable, Equatable {

@@ -267,6 +267,15 @@ public final class PartitionLog: @unchecked Sendable {
         lastFlushTime = clock.milliseconds()
     }
 
+    /// Flushes when `flush.ms` has passed since the last flush; for a periodic task (Kafka's
+    /// log flusher). Appends check `flush.messages` and `flush.ms` themselves.
+    public func flushIfDue() throws {
+        try lock.withLock {
+            try checkOpen()
+            try maybeFlushLocked(now: clock.milliseconds())
+        }
+    }
+
     /// `flush.messages` / `flush.ms`: both default to never (the OS page cache, as Kafka).
     private func maybeFlushLocked(now: Int64) throws {
         let config = configStorage

@@ -146,7 +146,8 @@ final class Segment {
         var bytes = try log.read(at: first.position, count: fetchSize)
         // Keep whole batches only.
         var end = 0
-        while let header = RecordBatchHeader.peek(bytes, at: end), header.totalSize > 0,
+        while let header = RecordBatchHeader.peek(bytes, at: end),
+              header.batchLength >= Int32(RecordBatchHeader.size - RecordBatchHeader.logOverhead),
               end + header.totalSize <= bytes.readableBytes {
             end += header.totalSize
         }

@@ -206,3 +206,23 @@ import Testing
         #expect(try log.offsetForTimestamp(TimestampAndOffset.maxTimestamp) == TimestampAndOffset(timestamp: 1190, offset: 19, leaderEpoch: 2))
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test func concurrentAppendsAndReadsGetContiguousOffsets() async throws {
+        let fixture = LogFixture(["segment.bytes": "2000"])
+        let log = try fixture.open()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<100 {
+                        _ = try log.append(TestBatch.make(valueSize: 30), leaderEpoch: 0)
+                        _ = try log.read(from: log.logStartOffset, maxBytes: 500)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(log.logEndOffset == 400)
+        #expect(batchOffsets(try readAll(log)).map(\.lowerBound) == Array(0..<400))
+    }
+}

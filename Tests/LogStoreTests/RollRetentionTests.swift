@@ -175,3 +175,36 @@ import Testing
         #expect(log.recoveryPoint == 4)
     }
 }
+
+@Suite struct IndexLimitTests {
+    @Test func fullIndexRollsTheSegment() throws {
+        let fixture = LogFixture(["segment.index.bytes": "48", "index.interval.bytes": "0"])
+        let log = try fixture.open()
+        try fixture.appendBatches(log, count: 30)
+        let infos = log.segmentInfos()
+        #expect(infos.count > 3)
+        // 48 bytes hold 6 offset entries and 4 time entries; the time index fills first.
+        #expect(infos.allSatisfy { $0.offsetIndexEntries <= 6 && $0.timeIndexEntries <= 5 })
+        #expect(batchOffsets(try readAll(log)).map(\.lowerBound) == Array(0..<30))
+    }
+
+    @Test func swapFileReplacesTheSegmentsItCovers() throws {
+        let fixture = LogFixture(["segment.bytes": "400"])
+        let log = try fixture.open()
+        try fixture.appendBatches(log, count: 10, valueSize: 100)
+        let bases = log.segmentInfos().map(\.baseOffset)
+        try log.close()
+        #expect(bases.count >= 3)
+        // A "cleaned" segment holding offsets 0, 2 and 5 replaces every segment below 6.
+        let kept = TestBatch.concat([0, 2, 5].map { TestBatch.make(baseOffset: $0, valueSize: 100) })
+        try fixture.directory.write(Array(kept.readableBytesView), to: "00000000000000000000.log.swap")
+        let reopened = try fixture.open(clean: true)
+        let infos = reopened.segmentInfos()
+        #expect(infos.first?.baseOffset == 0)
+        #expect(infos.dropFirst().allSatisfy { $0.baseOffset >= 6 })
+        #expect(try !fixture.directory.names().contains { $0.hasSuffix(".swap") })
+        let offsets = batchOffsets(try readAll(reopened)).map(\.lowerBound)
+        #expect(offsets.prefix(3) == [0, 2, 5])
+        #expect(offsets.last == 9)
+    }
+}
