@@ -21,6 +21,7 @@ extension Segment {
     func recover(maxBatchBytes: Int) throws -> SegmentRecovery {
         try offsetIndex.reset()
         try timeIndex.reset()
+        indexWasMissing = false
         bytesSinceLastIndexEntry = 0
         maxTimestampSoFar = -1
         offsetOfMaxTimestampSoFar = -1

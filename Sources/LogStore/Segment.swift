@@ -1,5 +1,4 @@
 import KafkaProtocol
-import Logging
 import NIOCore
 
 /// A batch about to be appended: where it sits in the append buffer and what the indexes need.
@@ -41,8 +40,8 @@ final class Segment {
     /// Batches and records appended or scanned; nil when the segment was opened without a scan.
     var batchCount: Int?
     var recordCount: Int?
-    /// True when an index file was missing at open and must be rebuilt.
-    let indexWasMissing: Bool
+    /// True when an index file was missing at open and must be rebuilt (cleared by `recover`).
+    var indexWasMissing: Bool
 
     var logPath: String { log.path }
     static func path(_ directory: String, _ baseOffset: Int64, _ kind: LogFileName.Kind) -> String {
