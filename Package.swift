@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -66,7 +67,24 @@ let package = Package(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", "CCRC32C", "CZstd", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
+        // Appends forever to a log directory; the crash test SIGKILLs it and recovers the log.
+        .executableTarget(
+            name: "LogCrashWriter",
+            dependencies: [
+                "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LogCrashWriter"
+        ),
+        .testTarget(
+            name: "LogStoreTests",
+            dependencies: [
+                "LogStore", "KafkaProtocol", "LogCrashWriter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "WharfCLITests",
             dependencies: ["wharf", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]

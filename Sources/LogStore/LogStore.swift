@@ -1,2 +1,0 @@
-// LogStore: one partition's log on disk, byte-compatible with Apache Kafka.
-import KafkaProtocol
