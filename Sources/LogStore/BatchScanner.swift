@@ -15,16 +15,22 @@ struct BatchLocation {
 /// is impossible, or at one that runs past `end` (a torn write). Checks no CRC: `Segment.recover`
 /// does. Not thread-safe; a short-lived value used under the owner's lock.
 struct BatchScanner {
-    static let windowSize = 64 * 1024
+    /// Bytes read at a time: large for scans of whole segments (recovery), small for the
+    /// short hop from an index entry to a batch on the read path, where a 64 KiB window
+    /// would be copied on every fetch.
+    static let scanWindowSize = 64 * 1024
+    static let lookupWindowSize = 4 * 1024
 
     private let file: LogFile
+    private let windowSize: Int
     private(set) var position: Int
     private let end: Int
     private var window = ByteBuffer()
     private var windowStart = 0
 
-    init(file: LogFile, from position: Int, to end: Int) {
+    init(file: LogFile, from position: Int, to end: Int, windowSize: Int = scanWindowSize) {
         self.file = file
+        self.windowSize = windowSize
         self.position = position
         self.end = end
     }
@@ -32,7 +38,7 @@ struct BatchScanner {
     mutating func next() throws -> BatchLocation? {
         guard position + RecordBatchHeader.size <= end else { return nil }
         if position < windowStart || position + RecordBatchHeader.size > windowStart + window.readableBytes {
-            window = try file.read(at: position, count: min(Self.windowSize, end - position))
+            window = try file.read(at: position, count: min(windowSize, end - position))
             windowStart = position
         }
         guard let header = RecordBatchHeader.peek(window, at: position - windowStart),

@@ -14,21 +14,21 @@ import NIOCore
 /// trimmed Kafka index looks like. There is no checksum: an index that fails `sanityCheck` is
 /// rebuilt from the log, never trusted.
 ///
-/// Entries live in memory (arrays) and are appended to the file with `pwrite`.
+/// Entries live in memory (arrays) and reach the file in batches through `IndexFileWriter`.
 /// Not thread-safe: owned by a `Segment`.
 final class OffsetIndex {
     static let entrySize = 8
 
     let baseOffset: Int64
     let maxEntries: Int
-    private let file: LogFile
+    private var writer: IndexFileWriter
     private var relativeOffsets: [UInt32] = []
     private var positions: [UInt32] = []
     /// The file's size when it was opened; `sanityCheck` rejects a size that is not a whole
     /// number of entries.
     private var sizeAtOpen: Int
 
-    var path: String { file.path }
+    var path: String { writer.file.path }
     var entryCount: Int { relativeOffsets.count }
     var isFull: Bool { entryCount >= maxEntries }
     /// Offset of the last entry, or the base offset when empty (Kafka's `lastOffset`).
@@ -38,10 +38,11 @@ final class OffsetIndex {
     init(path: String, baseOffset: Int64, maxIndexSize: Int) throws {
         self.baseOffset = baseOffset
         self.maxEntries = max(1, maxIndexSize / Self.entrySize)
-        file = try LogFile(path: path)
+        let file = try LogFile(path: path)
         sizeAtOpen = try file.size()
         let whole = sizeAtOpen / Self.entrySize
         let bytes = try file.read(at: 0, count: whole * Self.entrySize)
+        writer = IndexFileWriter(file: file, writtenBytes: whole * Self.entrySize)
         relativeOffsets.reserveCapacity(whole)
         positions.reserveCapacity(whole)
         for i in 0..<(bytes.readableBytes / Self.entrySize) {
@@ -68,10 +69,10 @@ final class OffsetIndex {
             throw LogStoreError.offsetOverflow(offset: offset, segmentBaseOffset: baseOffset)
         }
         if let last = relativeOffsets.last, Int64(last) >= relative { return }
-        var bytes = ByteBufferAllocator().buffer(capacity: Self.entrySize)
-        bytes.writeInteger(UInt32(relative), endianness: .big)
-        bytes.writeInteger(UInt32(position), endianness: .big)
-        try file.write(bytes, at: entryCount * Self.entrySize)
+        try writer.append { bytes in
+            bytes.writeInteger(UInt32(relative), endianness: .big)
+            bytes.writeInteger(UInt32(position), endianness: .big)
+        }
         relativeOffsets.append(UInt32(relative))
         positions.append(UInt32(position))
     }
@@ -80,7 +81,7 @@ final class OffsetIndex {
     func truncate(to offset: Int64) throws {
         let keep = largestSlot(atMost: offset - 1).map { $0 + 1 } ?? 0
         guard keep < entryCount || sizeAtOpen != keep * Self.entrySize else { return }
-        try file.truncate(to: keep * Self.entrySize)
+        try writer.truncate(to: keep * Self.entrySize)
         relativeOffsets.removeSubrange(keep...)
         positions.removeSubrange(keep...)
         sizeAtOpen = keep * Self.entrySize
@@ -88,7 +89,7 @@ final class OffsetIndex {
 
     /// Drops every entry (before a rebuild).
     func reset() throws {
-        try file.truncate(to: 0)
+        try writer.truncate(to: 0)
         relativeOffsets.removeAll()
         positions.removeAll()
         sizeAtOpen = 0
@@ -96,7 +97,7 @@ final class OffsetIndex {
 
     /// Makes the file exactly its entries (a torn trailing partial entry is cut off).
     func trimToValidSize() throws {
-        try file.truncate(to: entryCount * Self.entrySize)
+        try writer.truncate(to: entryCount * Self.entrySize)
         sizeAtOpen = entryCount * Self.entrySize
     }
 
@@ -120,9 +121,17 @@ final class OffsetIndex {
         }
     }
 
-    func sync() throws { try file.sync() }
-    func close() { file.close() }
-    func rename(to newPath: String) throws { try file.rename(to: newPath) }
+    /// Writes pending entries, then syncs the file.
+    func sync() throws {
+        try writer.writePending()
+        try writer.file.sync()
+    }
+    /// Writes pending entries (best effort: a missing entry only costs a rebuild) and closes.
+    func close() {
+        try? writer.writePending()
+        writer.file.close()
+    }
+    func rename(to newPath: String) throws { try writer.file.rename(to: newPath) }
 
     /// Binary search for the last slot whose offset is ≤ `target`.
     private func largestSlot(atMost target: Int64) -> Int? {

@@ -125,7 +125,8 @@ final class Segment {
     /// the index entry below it and scanning forward (Kafka's `translateOffset`).
     func translateOffset(_ offset: Int64, startingPosition: Int = 0) throws -> BatchLocation? {
         let entry = offsetIndex.lookup(offset)
-        var scanner = BatchScanner(file: log, from: max(entry.position, startingPosition), to: size)
+        var scanner = BatchScanner(file: log, from: max(entry.position, startingPosition), to: size,
+                                   windowSize: BatchScanner.lookupWindowSize)
         while let batch = try scanner.next() {
             if batch.header.lastOffset >= offset { return batch }
         }

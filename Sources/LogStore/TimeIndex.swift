@@ -17,12 +17,12 @@ final class TimeIndex {
 
     let baseOffset: Int64
     let maxEntries: Int
-    private let file: LogFile
+    private var writer: IndexFileWriter
     private var timestamps: [Int64] = []
     private var relativeOffsets: [UInt32] = []
     private var sizeAtOpen: Int
 
-    var path: String { file.path }
+    var path: String { writer.file.path }
     var entryCount: Int { timestamps.count }
     var isFull: Bool { entryCount >= maxEntries }
     var lastEntry: (timestamp: Int64, offset: Int64)? {
@@ -33,10 +33,11 @@ final class TimeIndex {
     init(path: String, baseOffset: Int64, maxIndexSize: Int) throws {
         self.baseOffset = baseOffset
         self.maxEntries = max(1, maxIndexSize / Self.entrySize)
-        file = try LogFile(path: path)
+        let file = try LogFile(path: path)
         sizeAtOpen = try file.size()
         let whole = sizeAtOpen / Self.entrySize
         let bytes = try file.read(at: 0, count: whole * Self.entrySize)
+        writer = IndexFileWriter(file: file, writtenBytes: whole * Self.entrySize)
         for i in 0..<(bytes.readableBytes / Self.entrySize) {
             timestamps.append(bytes.getInteger(at: i * 12, endianness: .big, as: Int64.self)!)
             relativeOffsets.append(bytes.getInteger(at: i * 12 + 8, endianness: .big, as: UInt32.self)!)
@@ -67,10 +68,10 @@ final class TimeIndex {
         }
         if let last = timestamps.last, timestamp <= last { return }
         if let lastRelative = relativeOffsets.last, Int64(lastRelative) > relative { return }
-        var bytes = ByteBufferAllocator().buffer(capacity: Self.entrySize)
-        bytes.writeInteger(timestamp, endianness: .big)
-        bytes.writeInteger(UInt32(relative), endianness: .big)
-        try file.write(bytes, at: entryCount * Self.entrySize)
+        try writer.append { bytes in
+            bytes.writeInteger(timestamp, endianness: .big)
+            bytes.writeInteger(UInt32(relative), endianness: .big)
+        }
         timestamps.append(timestamp)
         relativeOffsets.append(UInt32(relative))
     }
@@ -81,21 +82,21 @@ final class TimeIndex {
         var keep = entryCount
         while keep > 0, Int64(relativeOffsets[keep - 1]) >= relative { keep -= 1 }
         guard keep < entryCount || sizeAtOpen != keep * Self.entrySize else { return }
-        try file.truncate(to: keep * Self.entrySize)
+        try writer.truncate(to: keep * Self.entrySize)
         timestamps.removeSubrange(keep...)
         relativeOffsets.removeSubrange(keep...)
         sizeAtOpen = keep * Self.entrySize
     }
 
     func reset() throws {
-        try file.truncate(to: 0)
+        try writer.truncate(to: 0)
         timestamps.removeAll()
         relativeOffsets.removeAll()
         sizeAtOpen = 0
     }
 
     func trimToValidSize() throws {
-        try file.truncate(to: entryCount * Self.entrySize)
+        try writer.truncate(to: entryCount * Self.entrySize)
         sizeAtOpen = entryCount * Self.entrySize
     }
 
@@ -119,7 +120,15 @@ final class TimeIndex {
         }
     }
 
-    func sync() throws { try file.sync() }
-    func close() { file.close() }
-    func rename(to newPath: String) throws { try file.rename(to: newPath) }
+    /// Writes pending entries, then syncs the file.
+    func sync() throws {
+        try writer.writePending()
+        try writer.file.sync()
+    }
+    /// Writes pending entries (best effort: a missing entry only costs a rebuild) and closes.
+    func close() {
+        try? writer.writePending()
+        writer.file.close()
+    }
+    func rename(to newPath: String) throws { try writer.file.rename(to: newPath) }
 }

@@ -81,7 +81,9 @@ import Testing
             let first = try #require(batchOffsets(try log.read(from: offset, maxBytes: 1)).first)
             #expect(first.contains(offset), "offset \(offset) read batch \(first)")
         }
-        // Every index entry maps a batch's last offset to that batch's start position.
+        // Every index entry maps a batch's last offset to that batch's start position. Index
+        // entries reach the file in batches (IndexFileWriter), all of them by a flush.
+        try log.flush()
         for info in infos {
             let index = try fixture.directory.bytes(fixture.segmentName(info.baseOffset, .index))
             let logBytes = ByteBuffer(bytes: try fixture.directory.bytes(fixture.segmentName(info.baseOffset, .log)))
@@ -102,6 +104,7 @@ import Testing
         let log = try fixture.open()
         let batchSize = TestBatch.make(valueSize: 200).readableBytes
         try fixture.appendBatches(log, count: 40, valueSize: 200)
+        try log.flush()
         // Simulate Kafka's rule: an entry before a batch once bytesSinceLastIndexEntry > interval.
         var since = 0, expected: [(Int64, Int)] = []
         for i in 0..<40 {
