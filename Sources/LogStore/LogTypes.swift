@@ -9,9 +9,14 @@ public enum AppendOrigin: Sendable, Equatable {
     case replica
 }
 
-/// What an append did (Kafka's `LogAppendInfo`). Timestamps and offsets of the max timestamp
-/// are at batch granularity: the batch's max timestamp and its last offset (with
-/// LogAppendTime: now and the first offset).
+/// What an append did (Kafka's `LogAppendInfo`). `offsetOfMaxTimestamp` is at batch
+/// granularity for CreateTime: the last offset of the first batch holding the max timestamp
+/// (Kafka's "shallow" offset of max timestamp, which its `LogSegment.append` and time index
+/// take, and which its `LogValidator` reports for in-place compressed batches). Finding the
+/// exact record would mean decompressing every compressed append, which this append path
+/// otherwise never does; ListOffsets -3 (`PartitionLog.offsetForTimestamp`) resolves the exact
+/// record when asked, as Kafka does since KIP-734 (`RecordBatch.offsetOfMaxTimestamp`).
+/// With LogAppendTime every record carries `now`, so the first offset is exact.
 public struct LogAppendInfo: Sendable, Equatable {
     public var firstOffset: Int64
     public var lastOffset: Int64

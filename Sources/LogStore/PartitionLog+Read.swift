@@ -40,10 +40,19 @@ extension PartitionLog {
         }
     }
 
-    /// ListOffsets: the first batch whose max timestamp is ≥ `timestamp` — its max timestamp
-    /// and base offset (batch granularity) — found through the time index and a short scan.
-    /// Special values: -2 earliest (and -4 earliest local), -1 latest, -3 the batch with the
-    /// largest timestamp. Nil when no batch qualifies.
+    /// ListOffsets: the first record at or after the log start offset whose timestamp is ≥
+    /// `timestamp` — its timestamp and offset — as Kafka's `LogSegment.findOffsetByTimestamp`
+    /// and `FileRecords.searchForTimestamp`: the time index and offset index give a starting
+    /// position, batch headers are scanned for the first batch with maxTimestamp ≥ `timestamp`,
+    /// and that batch is decoded (decompressed if needed) to find the record. A LogAppendTime
+    /// batch with contiguous offsets needs no decoding: all its records carry its maxTimestamp.
+    ///
+    /// Special values: -2 earliest (and -4 earliest local), -1 latest, -3 the first record
+    /// carrying the largest timestamp (KIP-734; Kafka's `RecordBatch.offsetOfMaxTimestamp`).
+    /// Nil when no record qualifies.
+    ///
+    /// - Throws: `corruptRecord` when a batch that must be decoded does not decode, or would
+    ///   decompress to more than `max.message.bytes` × `timestampLookupDecompressionFactor`.
     public func offsetForTimestamp(_ timestamp: Int64) throws -> TimestampAndOffset? {
         try lock.withLock {
             try checkOpen()
@@ -54,28 +63,84 @@ extension PartitionLog {
             case TimestampAndOffset.latest:
                 return TimestampAndOffset(timestamp: -1, offset: logEndOffsetStorage, leaderEpoch: epochCache.latestEpoch)
             case TimestampAndOffset.maxTimestamp:
-                var best: Segment?
-                for segment in segments.all where segment.maxTimestampSoFar > (best?.maxTimestampSoFar ?? -1) { best = segment }
-                guard let best else { return nil }
-                let offset = best.offsetOfMaxTimestampSoFar
-                return TimestampAndOffset(timestamp: best.maxTimestampSoFar, offset: offset, leaderEpoch: epochCache.epoch(forOffset: offset))
+                return try offsetOfMaxTimestampLocked()
             case ..<0:
                 return nil
             default:
                 for segment in segments.all where segment.maxTimestampSoFar >= timestamp {
                     if segment !== segments.active, let next = segments.next(after: segment), next.baseOffset <= start { continue }
-                    let entry = segment.timeIndex.lookup(timestamp)
-                    let position = segment.offsetIndex.lookup(max(entry.offset, start)).position
-                    var scanner = segment.scanner(from: position)
-                    while let batch = try scanner.next() {
-                        let header = batch.header
-                        guard header.lastOffset >= start, header.maxTimestamp >= timestamp else { continue }
-                        let offset = max(header.baseOffset, start)
-                        return TimestampAndOffset(timestamp: header.maxTimestamp, offset: offset, leaderEpoch: epochCache.epoch(forOffset: offset))
-                    }
+                    if let found = try searchForTimestampLocked(timestamp, in: segment, startingOffset: start) { return found }
                 }
                 return nil
             }
+        }
+    }
+
+    /// Bound on decompressing one batch for a timestamp lookup, as a multiple of
+    /// `max.message.bytes` (or of the batch's own size when larger): with the default
+    /// 1 MiB limit this is KafkaProtocol's default of 64 MiB.
+    static let timestampLookupDecompressionFactor = 64
+
+    /// Kafka's `FileRecords.searchForTimestamp` over one segment, from the position the
+    /// indexes give: the first record with timestamp ≥ `timestamp` and offset ≥ `startingOffset`.
+    private func searchForTimestampLocked(_ timestamp: Int64, in segment: Segment, startingOffset: Int64) throws -> TimestampAndOffset? {
+        let entry = segment.timeIndex.lookup(timestamp)
+        let position = segment.offsetIndex.lookup(max(entry.offset, startingOffset)).position
+        var scanner = segment.scanner(from: position)
+        while let location = try scanner.next() {
+            let header = location.header
+            guard header.lastOffset >= startingOffset, header.maxTimestamp >= timestamp else { continue }
+            if header.attributes.timestampType == .logAppendTime && Int64(header.recordsCount) == Int64(header.lastOffsetDelta) + 1 {
+                // Every record has the batch's timestamp and the offsets have no gaps.
+                let offset = max(header.baseOffset, startingOffset)
+                return TimestampAndOffset(timestamp: header.maxTimestamp, offset: offset, leaderEpoch: epochCache.epoch(forOffset: offset))
+            }
+            let batch = try decodeBatchLocked(location, in: segment)
+            for record in batch.records {
+                let offset = batch.offset(of: record), recordTimestamp = batch.timestamp(of: record)
+                if recordTimestamp >= timestamp && offset >= startingOffset {
+                    return TimestampAndOffset(timestamp: recordTimestamp, offset: offset, leaderEpoch: epochCache.epoch(forOffset: offset))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// ListOffsets -3, as Kafka's `UnifiedLog.fetchOffsetByTimestamp` since KIP-734: the segment
+    /// with the largest timestamp, the first batch in it with that max timestamp (segments
+    /// and indexes track batches), then the first record in that batch carrying it.
+    private func offsetOfMaxTimestampLocked() throws -> TimestampAndOffset? {
+        var best: Segment?
+        for segment in segments.all where segment.maxTimestampSoFar > (best?.maxTimestampSoFar ?? -1) { best = segment }
+        guard let best else { return nil }
+        let maxTimestamp = best.maxTimestampSoFar
+        var offset = best.offsetOfMaxTimestampSoFar
+        var scanner = best.scanner(from: best.offsetIndex.lookup(offset).position)
+        while let location = try scanner.next() {
+            let header = location.header
+            guard header.maxTimestamp == maxTimestamp else { continue }
+            if header.attributes.timestampType == .logAppendTime && Int64(header.recordsCount) == Int64(header.lastOffsetDelta) + 1 {
+                offset = header.baseOffset
+            } else {
+                let batch = try decodeBatchLocked(location, in: best)
+                // A header whose maxTimestamp no record carries keeps the batch's last offset.
+                offset = batch.records.first { batch.timestamp(of: $0) == maxTimestamp }.map { batch.offset(of: $0) } ?? header.lastOffset
+            }
+            break
+        }
+        return TimestampAndOffset(timestamp: maxTimestamp, offset: offset, leaderEpoch: epochCache.epoch(forOffset: offset))
+    }
+
+    /// Reads and decodes (decompresses) one batch of `segment`, bounded by
+    /// `timestampLookupDecompressionFactor` × max(max.message.bytes, the batch's size).
+    private func decodeBatchLocked(_ location: BatchLocation, in segment: Segment) throws -> RecordBatch {
+        let bytes = try segment.log.read(at: location.position, count: location.size)
+        let limit = max(configStorage.maxMessageBytes, location.size) * Self.timestampLookupDecompressionFactor
+        do {
+            return try RecordBatch.decode(bytes, at: bytes.readerIndex, maxDecompressedBytes: limit)
+        } catch {
+            throw LogStoreError.corruptRecord(
+                "batch at position \(location.position) of \(segment.logPath) (offsets \(location.header.baseOffset)...\(location.header.lastOffset)) does not decode: \(error)")
         }
     }
 

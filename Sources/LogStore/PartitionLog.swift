@@ -157,6 +157,9 @@ public final class PartitionLog: @unchecked Sendable {
                 pending.append(PendingBatch(position: batch.position, size: header.totalSize, baseOffset: header.baseOffset,
                                             lastOffset: header.lastOffset, maxTimestamp: header.maxTimestamp,
                                             recordCount: Int(max(0, header.recordsCount))))
+                // Per batch, not per record (see `LogAppendInfo`): finding the record would
+                // decompress every compressed append. Kafka's segments and time index also keep
+                // the batch's last offset (shallowOffsetOfMaxTimestamp).
                 if header.maxTimestamp > maxTimestamp {
                     maxTimestamp = header.maxTimestamp
                     offsetOfMax = header.lastOffset

@@ -1,7 +1,8 @@
 // LogCrashWriter <directory>: opens a PartitionLog (as after an unclean shutdown) and appends
 // batches forever, printing each acknowledged last offset on its own line. The crash test
 // SIGKILLs it at random moments and checks what recovery finds. Each record's value starts
-// with its own offset (8 bytes, big-endian) so the test can check contents, not just framing.
+// with its own offset (8 bytes, big-endian) so the test can check contents, not just framing;
+// every fourth batch is zstd-compressed, as real logs hold compressed batches.
 //
 // LogCrashWriter --file-size-limit <bytes> <directory>: sets RLIMIT_FSIZE so a write fails
 // part-way (EFBIG, as a full disk would), prints the error and the log end offset, lifts the
@@ -14,38 +15,22 @@ import NIOCore
 
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
 
-/// One uncompressed batch of `count` records whose values begin with their offsets.
-func makeBatch(firstOffset: Int64, count: Int, valueSize: Int, timestamp: Int64) -> ByteBuffer {
-    func varint(_ buffer: inout ByteBuffer, _ value: Int64) {
-        var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        while zigzag >= 0x80 {
-            buffer.writeInteger(UInt8(zigzag & 0x7F | 0x80))
-            zigzag >>= 7
-        }
-        buffer.writeInteger(UInt8(zigzag))
+/// One batch (KafkaProtocol's encoder) of `count` records whose values begin with their
+/// offsets; all records carry `timestamp`. Gzip-compressed when `compression` says so.
+func makeBatch(firstOffset: Int64, count: Int, valueSize: Int, timestamp: Int64,
+               compression: CompressionCodec = .none) -> ByteBuffer {
+    let entries = (0..<count).map { i in
+        var value = ByteBuffer()
+        value.writeInteger(firstOffset + Int64(i), endianness: .big)
+        value.writeRepeatingByte(UInt8(truncatingIfNeeded: firstOffset), count: valueSize - 8)
+        return RecordBatch.Entry(key: nil, value: value, timestamp: timestamp)
     }
-    var records = ByteBuffer()
-    for i in 0..<count {
-        var body = ByteBuffer()
-        body.writeInteger(Int8(0))
-        varint(&body, 0)
-        varint(&body, Int64(i))
-        varint(&body, -1)
-        varint(&body, Int64(valueSize))
-        body.writeInteger(firstOffset + Int64(i), endianness: .big)
-        body.writeRepeatingByte(UInt8(truncatingIfNeeded: firstOffset), count: valueSize - 8)
-        varint(&body, 0)
-        varint(&records, Int64(body.readableBytes))
-        records.writeBuffer(&body)
+    do {
+        return try RecordBatch(records: entries).encoded(compression: compression)
+    } catch {
+        say("error: encoding failed: \(error)")
+        exit(1)
     }
-    let header = RecordBatchHeader(
-        baseOffset: 0, batchLength: Int32(RecordBatchHeader.size - RecordBatchHeader.logOverhead + records.readableBytes),
-        lastOffsetDelta: Int32(count - 1), baseTimestamp: timestamp, maxTimestamp: timestamp, recordsCount: Int32(count))
-    var batch = ByteBuffer()
-    header.write(to: &batch)
-    batch.writeBuffer(&records)
-    batch.setInteger(RecordBatchHeader.computeCRC(in: batch, at: 0)!, at: RecordBatchHeader.crcOffset, endianness: .big)
-    return batch
 }
 
 func say(_ line: String) {
@@ -113,7 +98,7 @@ do {
     while true {
         let count = 1 + iteration % 3
         let batch = makeBatch(firstOffset: log.logEndOffset, count: count, valueSize: 8 + (iteration * 37) % 300,
-                              timestamp: SystemClock().milliseconds())
+                              timestamp: SystemClock().milliseconds(), compression: iteration % 4 == 3 ? .zstd : .none)
         let info = try log.append(batch, leaderEpoch: 1)
         say(String(info.lastOffset))
         iteration += 1

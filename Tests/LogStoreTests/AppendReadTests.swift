@@ -27,6 +27,28 @@ import Testing
         #expect(Array(result.records.readableBytesView) == Array(expected.readableBytesView))
     }
 
+    @Test(arguments: [CompressionCodec.gzip, .zstd, .lz4, .snappy])
+    func compressedBatchesAppendAndReadBackDecodable(codec: CompressionCodec) throws {
+        let fixture = LogFixture()
+        let log = try fixture.open()
+        let input = [TestBatch.make(count: 3, valueSize: 200, fill: 0x41, compression: codec),
+                     TestBatch.make(count: 1, valueSize: 50, fill: 0x42),
+                     TestBatch.make(count: 4, valueSize: 300, timestamp: 2_000, fill: 0x43, compression: codec)]
+        #expect(input[0].readableBytes < 3 * 200)   // really compressed
+        let infos = try input.map { try log.append($0, leaderEpoch: 1) }
+        #expect(infos.map(\.firstOffset) == [0, 3, 4])
+        #expect(infos.map(\.recordCount) == [3, 1, 4])
+
+        let batches = try TestBatch.decodeAll(try readAll(log).records)
+        #expect(batches.map(\.compression) == [codec, .none, codec])
+        #expect(batches.map(\.baseOffset) == [0, 3, 4])
+        #expect(batches.flatMap { batch in batch.records.map { batch.offset(of: $0) } } == Array(0...7))
+        #expect(batches[2].records.map { batches[2].timestamp(of: $0) } == [2_000, 2_001, 2_002, 2_003])
+        #expect(batches[0].records.allSatisfy { $0.value == ByteBuffer(repeating: 0x41, count: 200) })
+        #expect(batches[2].records.allSatisfy { $0.value == ByteBuffer(repeating: 0x43, count: 300) })
+        #expect(batches.allSatisfy { $0.header.partitionLeaderEpoch == 1 })
+    }
+
     @Test func readFromAnOffsetInsideABatchReturnsThatWholeBatch() throws {
         let fixture = LogFixture()
         let log = try fixture.open()

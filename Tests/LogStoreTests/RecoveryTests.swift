@@ -73,6 +73,43 @@ import Testing
         #expect(try fixture.appendBatches(reopened, count: 1)[0].firstOffset == victim.header.baseOffset)
     }
 
+    @Test(arguments: [CompressionCodec.gzip, .zstd])
+    func compressedBatchesSurviveRecoveryAndACorruptPayloadIsCut(codec: CompressionCodec) throws {
+        let fixture = LogFixture(["index.interval.bytes": "100"])
+        let log = try fixture.open()
+        for i in 0..<6 {
+            let batch = TestBatch.make(count: 4, valueSize: 120, timestamp: 1_000 + Int64(i) * 10, fill: UInt8(0x41 + i),
+                                       compression: i % 2 == 0 ? codec : .none)
+            _ = try log.append(batch, leaderEpoch: 0)
+        }
+        try log.close()
+        let name = fixture.segmentName(0, .log)
+        var bytes = try fixture.directory.bytes(name)
+        let positions = TestBatch.headers(ByteBuffer(bytes: bytes)).map(\.position)
+        #expect(positions.count == 6)
+
+        // A full scan (unclean shutdown) keeps every compressed batch, decodable.
+        let recovered = try fixture.open(clean: false, recoveryPoint: 0)
+        #expect(recovered.logEndOffset == 24)
+        let batches = try TestBatch.decodeAll(try readAll(recovered).records)
+        #expect(batches.map(\.compression) == [codec, .none, codec, .none, codec, .none])
+        for (i, batch) in batches.enumerated() {
+            #expect(batch.records.map { batch.offset(of: $0) } == Array(Int64(i * 4)..<Int64(i * 4 + 4)))
+            #expect(batch.records.allSatisfy { $0.value == ByteBuffer(repeating: UInt8(0x41 + i), count: 120) })
+        }
+        try recovered.close()
+
+        // A flipped byte in the compressed payload of batch 4 fails its CRC: the log is cut there.
+        bytes[positions[4] + RecordBatchHeader.size + 5] ^= 0xFF
+        try fixture.directory.write(bytes, to: name)
+        let damaged = try fixture.open(clean: false, recoveryPoint: 0)
+        #expect(damaged.logEndOffset == 16)
+        #expect(damaged.size == positions[4])
+        #expect(try TestBatch.decodeAll(try readAll(damaged).records).count == 4)
+        #expect(try damaged.append(TestBatch.make(count: 2, compression: codec), leaderEpoch: 0).firstOffset == 16)
+        try damaged.close()
+    }
+
     @Test func zeroFilledPreallocatedTailIsCutOff() throws {
         let fixture = LogFixture()
         let (original, _) = try closedLog(fixture, count: 5)

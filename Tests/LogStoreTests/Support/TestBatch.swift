@@ -1,5 +1,5 @@
-// Test support: builds valid, uncompressed record batches v2 (to be replaced by
-// KafkaProtocol's encoder), temporary directories, and a log-capturing handler.
+// Test support: record batches v2 built by KafkaProtocol's encoder (`RecordBatch`), temporary
+// directories, and a log-capturing handler.
 import Foundation
 import KafkaProtocol
 import Logging
@@ -7,33 +7,29 @@ import NIOCore
 @testable import LogStore
 
 enum TestBatch {
-    /// One uncompressed batch with `count` records of `valueSize` bytes each. Record i has
-    /// timestamp `timestamp + i`; the CRC is valid.
+    /// One batch with `count` records of `valueSize` bytes each (null keys, no headers),
+    /// encoded by `RecordBatch`. Record i has timestamp `timestamp + i`.
     static func make(baseOffset: Int64 = 0, count: Int = 1, valueSize: Int = 10, timestamp: Int64 = 1_700_000_000_000,
-                     partitionLeaderEpoch: Int32 = -1, fill: UInt8 = 0x61) -> ByteBuffer {
-        var records = ByteBuffer()
-        for i in 0..<count {
-            var body = ByteBuffer()
-            body.writeInteger(Int8(0))                          // attributes
-            writeVarint(&body, Int64(i))                        // timestamp delta
-            writeVarint(&body, Int64(i))                        // offset delta
-            writeVarint(&body, -1)                              // null key
-            writeVarint(&body, Int64(valueSize))
-            body.writeRepeatingByte(fill, count: valueSize)
-            writeVarint(&body, 0)                               // no headers
-            writeVarint(&records, Int64(body.readableBytes))
-            records.writeBuffer(&body)
+                     partitionLeaderEpoch: Int32 = -1, fill: UInt8 = 0x61, compression: CompressionCodec = .none) -> ByteBuffer {
+        let value = ByteBuffer(repeating: fill, count: valueSize)
+        let entries = (0..<count).map { RecordBatch.Entry(key: nil, value: value, timestamp: timestamp + Int64($0)) }
+        return encode(RecordBatch(records: entries, baseOffset: baseOffset, partitionLeaderEpoch: partitionLeaderEpoch), compression)
+    }
+
+    /// One batch with a record per timestamp, in that order (timestamps need not increase).
+    static func make(timestamps: [Int64], baseOffset: Int64 = 0, valueSize: Int = 10,
+                     compression: CompressionCodec = .none) -> ByteBuffer {
+        let value = ByteBuffer(repeating: 0x61, count: valueSize)
+        let entries = timestamps.map { RecordBatch.Entry(key: nil, value: value, timestamp: $0) }
+        return encode(RecordBatch(records: entries, baseOffset: baseOffset), compression)
+    }
+
+    static func encode(_ batch: RecordBatch, _ compression: CompressionCodec) -> ByteBuffer {
+        do {
+            return try batch.encoded(compression: compression)
+        } catch {
+            fatalError("encoding a test batch failed: \(error)")
         }
-        let header = RecordBatchHeader(
-            baseOffset: baseOffset, batchLength: Int32(RecordBatchHeader.size - RecordBatchHeader.logOverhead + records.readableBytes),
-            partitionLeaderEpoch: partitionLeaderEpoch, lastOffsetDelta: Int32(count - 1),
-            baseTimestamp: timestamp, maxTimestamp: timestamp + Int64(count - 1), recordsCount: Int32(count))
-        var batch = ByteBuffer()
-        header.write(to: &batch)
-        batch.writeBuffer(&records)
-        let crc = RecordBatchHeader.computeCRC(in: batch, at: 0)!
-        batch.setInteger(crc, at: RecordBatchHeader.crcOffset, endianness: .big)
-        return batch
     }
 
     static func concat(_ batches: [ByteBuffer]) -> ByteBuffer {
@@ -42,49 +38,21 @@ enum TestBatch {
         return all
     }
 
-    static func writeVarint(_ buffer: inout ByteBuffer, _ value: Int64) {
-        var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        while zigzag >= 0x80 {
-            buffer.writeInteger(UInt8(zigzag & 0x7F | 0x80))
-            zigzag >>= 7
-        }
-        buffer.writeInteger(UInt8(zigzag))
+    /// Every batch in `buffer`, decoded (decompressed) by `RecordBatch.decode`.
+    static func decodeAll(_ buffer: ByteBuffer) throws -> [RecordBatch] {
+        try RecordBatchSequence(buffer).map { try $0.decode() }
     }
 
-    /// Reads a zigzag varint at `index`, returning the value and the index after it.
-    static func readVarint(_ buffer: ByteBuffer, at index: Int) -> (Int64, Int)? {
-        var result: UInt64 = 0, shift: UInt64 = 0, index = index
-        while let byte = buffer.getInteger(at: index, as: UInt8.self), shift < 64 {
-            result |= UInt64(byte & 0x7F) << shift
-            index += 1
-            if byte & 0x80 == 0 { return (Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1), index) }
-            shift += 7
-        }
-        return nil
-    }
-
-    /// The value of the first record of the uncompressed batch at absolute `index`.
+    /// The value of the first record of the batch at absolute `index`, decoded (and
+    /// decompressed) by `RecordBatch.decode`; nil when the batch does not decode.
     static func firstRecordValue(_ buffer: ByteBuffer, batchAt index: Int) -> ByteBuffer? {
-        guard var (_, i) = readVarint(buffer, at: index + RecordBatchHeader.size) else { return nil }   // record length
-        i += 1                                                                                          // attributes
-        guard let (_, afterTimestamp) = readVarint(buffer, at: i),
-              let (_, afterOffset) = readVarint(buffer, at: afterTimestamp),
-              let (keyLength, afterKeyLength) = readVarint(buffer, at: afterOffset) else { return nil }
-        let valueAt = afterKeyLength + Int(max(0, keyLength))
-        guard let (valueLength, valueStart) = readVarint(buffer, at: valueAt), valueLength >= 0 else { return nil }
-        return buffer.getSlice(at: valueStart, length: Int(valueLength))
+        guard let batch = try? RecordBatch.decode(buffer, at: index) else { return nil }
+        return batch.records.first?.value
     }
 
-    /// Headers of every batch in `buffer`, with their positions.
+    /// Headers of every whole batch in `buffer`, with their positions from its reader index.
     static func headers(_ buffer: ByteBuffer) -> [(position: Int, header: RecordBatchHeader)] {
-        var result: [(Int, RecordBatchHeader)] = []
-        var position = buffer.readerIndex
-        while let header = RecordBatchHeader.peek(buffer, at: position), header.totalSize > 0,
-              position + header.totalSize <= buffer.writerIndex {
-            result.append((position - buffer.readerIndex, header))
-            position += header.totalSize
-        }
-        return result
+        RecordBatchSequence(buffer).map { ($0.position, $0.header) }
     }
 }
 
