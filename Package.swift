@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "KafkaProtocol", "LogStore", "CCRC32C",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/WharfBench"
         ),
