@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "wharf", targets: ["wharf"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "LogStore", targets: ["LogStore"]),
+        .library(name: "BrokerEngine", targets: ["BrokerEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -43,6 +44,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The in-process cluster; for now the classic group coordinator (Groups/).
+        .target(
+            name: "BrokerEngine",
+            dependencies: [
+                "KafkaProtocol", "LogStore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/BrokerEngine"
+        ),
         .executableTarget(
             name: "wharf",
             dependencies: [
@@ -65,5 +76,6 @@ let package = Package(
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
         .testTarget(name: "WharfCLITests", dependencies: ["wharf"]),
+        .testTarget(name: "BrokerEngineTests", dependencies: ["BrokerEngine"]),
     ]
 )
