@@ -7,6 +7,13 @@ public struct PartitionLag: Hashable, Sendable {
     public var committedOffset: Int64?
     public var highWatermark: Int64?
     public var lag: Int64?
+
+    public init(topicPartition: TopicPartition, committedOffset: Int64? = nil, highWatermark: Int64? = nil, lag: Int64? = nil) {
+        self.topicPartition = topicPartition
+        self.committedOffset = committedOffset
+        self.highWatermark = highWatermark
+        self.lag = lag
+    }
 }
 
 /// A group's lag by partition, with totals per topic and for the group (sums of the
@@ -16,6 +23,13 @@ public struct GroupLag: Hashable, Sendable {
     public var partitions: [PartitionLag]
     public var totalByTopic: [String: Int64]
     public var total: Int64
+
+    public init(groupId: String, partitions: [PartitionLag], totalByTopic: [String: Int64], total: Int64) {
+        self.groupId = groupId
+        self.partitions = partitions
+        self.totalByTopic = totalByTopic
+        self.total = total
+    }
 }
 
 extension GroupCoordinator {

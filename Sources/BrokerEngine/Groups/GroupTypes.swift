@@ -38,6 +38,12 @@ public struct JoinedMember: Hashable, Sendable {
     public var memberId: String
     public var groupInstanceId: String?
     public var metadata: [UInt8]
+
+    public init(memberId: String, groupInstanceId: String? = nil, metadata: [UInt8]) {
+        self.memberId = memberId
+        self.groupInstanceId = groupInstanceId
+        self.metadata = metadata
+    }
 }
 
 /// A successful JoinGroup.
@@ -56,6 +62,17 @@ public struct JoinGroupResult: Hashable, Sendable {
     public var previousLeaderId: String? = nil
     /// Every member's metadata for the chosen protocol, only in the leader's response.
     public var members: [JoinedMember]
+
+    public init(memberId: String, generationId: Int32, protocolType: String? = nil, protocolName: String? = nil, leaderId: String, skipAssignment: Bool, previousLeaderId: String? = nil, members: [JoinedMember]) {
+        self.memberId = memberId
+        self.generationId = generationId
+        self.protocolType = protocolType
+        self.protocolName = protocolName
+        self.leaderId = leaderId
+        self.skipAssignment = skipAssignment
+        self.previousLeaderId = previousLeaderId
+        self.members = members
+    }
 }
 
 /// A successful SyncGroup.
@@ -63,6 +80,12 @@ public struct SyncGroupResult: Hashable, Sendable {
     public var protocolType: String?
     public var protocolName: String?
     public var assignment: [UInt8]
+
+    public init(protocolType: String? = nil, protocolName: String? = nil, assignment: [UInt8]) {
+        self.protocolType = protocolType
+        self.protocolName = protocolName
+        self.assignment = assignment
+    }
 }
 
 /// A member named in a LeaveGroup (v3+: by member id, or by instance id alone).
@@ -80,6 +103,12 @@ public struct LeaveResult: Hashable, Sendable {
     public var memberId: String
     public var groupInstanceId: String?
     public var error: GroupError?
+
+    public init(memberId: String, groupInstanceId: String? = nil, error: GroupError? = nil) {
+        self.memberId = memberId
+        self.groupInstanceId = groupInstanceId
+        self.error = error
+    }
 }
 
 /// What a client commits for one partition.
@@ -112,6 +141,10 @@ public struct CommittedOffset: Hashable, Sendable {
 public struct OffsetCommitResult: Hashable, Sendable {
     /// Partitions not stored (OFFSET_METADATA_TOO_LARGE); every other partition was.
     public var partitionErrors: [TopicPartition: GroupError]
+
+    public init(partitionErrors: [TopicPartition: GroupError]) {
+        self.partitionErrors = partitionErrors
+    }
 }
 
 /// One row of OffsetFetch: `offset` is -1 when nothing is committed (Kafka's INVALID_OFFSET).
@@ -120,6 +153,13 @@ public struct FetchedOffset: Hashable, Sendable {
     public var offset: Int64
     public var leaderEpoch: Int32?
     public var metadata: String
+
+    public init(topicPartition: TopicPartition, offset: Int64, leaderEpoch: Int32? = nil, metadata: String) {
+        self.topicPartition = topicPartition
+        self.offset = offset
+        self.leaderEpoch = leaderEpoch
+        self.metadata = metadata
+    }
 }
 
 /// A row of ListGroups.
@@ -127,6 +167,12 @@ public struct ListedGroup: Hashable, Sendable {
     public var groupId: String
     public var protocolType: String
     public var state: GroupState
+
+    public init(groupId: String, protocolType: String, state: GroupState) {
+        self.groupId = groupId
+        self.protocolType = protocolType
+        self.state = state
+    }
 }
 
 /// A member in DescribeGroups. Metadata and assignment are filled only when the group is
@@ -138,6 +184,15 @@ public struct DescribedMember: Hashable, Sendable {
     public var clientHost: String
     public var metadata: [UInt8]
     public var assignment: [UInt8]
+
+    public init(memberId: String, groupInstanceId: String? = nil, clientId: String, clientHost: String, metadata: [UInt8], assignment: [UInt8]) {
+        self.memberId = memberId
+        self.groupInstanceId = groupInstanceId
+        self.clientId = clientId
+        self.clientHost = clientHost
+        self.metadata = metadata
+        self.assignment = assignment
+    }
 }
 
 /// A group in DescribeGroups; an unknown group is `Dead` with `error = .groupIdNotFound`.
@@ -149,15 +204,33 @@ public struct GroupDescription: Hashable, Sendable {
     /// The chosen protocol, empty unless Stable (Kafka's `NoProtocol`).
     public var protocolName: String
     public var members: [DescribedMember]
+
+    public init(groupId: String, error: GroupError? = nil, state: GroupState, protocolType: String, protocolName: String, members: [DescribedMember]) {
+        self.groupId = groupId
+        self.error = error
+        self.state = state
+        self.protocolType = protocolType
+        self.protocolName = protocolName
+        self.members = members
+    }
 }
 
 /// The outcome of DeleteGroups for one group.
 public struct GroupDeletionResult: Hashable, Sendable {
     public var groupId: String
     public var error: GroupError?
+
+    public init(groupId: String, error: GroupError? = nil) {
+        self.groupId = groupId
+        self.error = error
+    }
 }
 
 /// Per-partition refusals of an OffsetDelete; every other named partition was deleted.
 public struct OffsetDeleteResult: Hashable, Sendable {
     public var partitionErrors: [TopicPartition: GroupError]
+
+    public init(partitionErrors: [TopicPartition: GroupError]) {
+        self.partitionErrors = partitionErrors
+    }
 }

@@ -45,6 +45,12 @@ public struct OffsetResetRow: Hashable, Sendable {
     public var topicPartition: TopicPartition
     public var currentOffset: Int64?
     public var newOffset: Int64
+
+    public init(topicPartition: TopicPartition, currentOffset: Int64? = nil, newOffset: Int64) {
+        self.topicPartition = topicPartition
+        self.currentOffset = currentOffset
+        self.newOffset = newOffset
+    }
 }
 
 /// A computed reset. `groupState` is the state when planned, so a preview can warn that
@@ -53,6 +59,12 @@ public struct OffsetResetPlan: Hashable, Sendable {
     public var groupId: String
     public var groupState: GroupState
     public var rows: [OffsetResetRow]
+
+    public init(groupId: String, groupState: GroupState, rows: [OffsetResetRow]) {
+        self.groupId = groupId
+        self.groupState = groupState
+        self.rows = rows
+    }
 }
 
 extension GroupCoordinator {
