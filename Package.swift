@@ -47,8 +47,9 @@ let package = Package(
         // The in-process cluster; for now the classic group coordinator (Groups/).
         .target(
             name: "BrokerEngine",
+            // KafkaProtocol and LogStore join when the replica manager lands; the group
+            // coordinator needs neither (no disk, no record batches).
             dependencies: [
-                "KafkaProtocol", "LogStore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

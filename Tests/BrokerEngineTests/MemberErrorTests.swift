@@ -88,6 +88,7 @@ struct MemberErrorTests {
         #expect(h.join(clientId: "c", protocolType: "connect").value?.failure == .inconsistentGroupProtocol)
         #expect(h.join("fresh", clientId: "c", protocols: []).value?.failure == .inconsistentGroupProtocol)
         #expect(h.join("fresh", clientId: "c", protocolType: "").value?.failure == .inconsistentGroupProtocol)
+        #expect(h.coordinator.listGroups().map(\.groupId) == ["g"], "a refused join leaves no group behind")
         #expect(GroupError.inconsistentGroupProtocol.kafkaCode == 23)
     }
 

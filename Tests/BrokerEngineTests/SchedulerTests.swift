@@ -61,16 +61,36 @@ struct SchedulerTests {
     }
 }
 
-/// Runs `operation`, giving up after `seconds` (nil): no test waits unbounded.
+/// Runs `operation`, giving up after `seconds` (nil), so no test waits unbounded. The
+/// operation runs in an unstructured task, so a wait that never completes is abandoned
+/// rather than awaited (a task group would wait for it).
 func withTimeout<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async -> T) async -> T? {
-    await withTaskGroup(of: T?.self) { group in
-        group.addTask { await operation() }
-        group.addTask {
+    let gate = ResumeOnce<T?>()
+    return await withCheckedContinuation { continuation in
+        gate.arm(continuation)
+        Task { gate.resume(with: await operation()) }
+        Task {
             try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
-            return nil
+            gate.resume(with: nil)
         }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
+    }
+}
+
+/// Resumes a continuation with the first value offered, ignoring later ones.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    // @unchecked: `continuation` is guarded by `lock`.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, Never>?
+
+    func arm(_ continuation: CheckedContinuation<T, Never>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    func resume(with value: T) {
+        let taken = lock.withLock { () -> CheckedContinuation<T, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(returning: value)
     }
 }

@@ -66,8 +66,9 @@ extension GroupCoordinator {
             return completion(.failure(.invalidSessionTimeout))
         }
         let isUnknownMember = request.memberId.isEmpty
+        let existing = groups[request.groupId]
         // Only a member without an id may create the group.
-        guard let group = groups[request.groupId] ?? (isUnknownMember ? createGroup(request.groupId) : nil) else {
+        guard let group = existing ?? (isUnknownMember ? createGroup(request.groupId) : nil) else {
             return completion(.failure(.unknownMemberId))
         }
         guard acceptsJoiningMember(group, memberId: request.memberId) else {
@@ -79,6 +80,11 @@ extension GroupCoordinator {
             joinAsCurrentMember(group, request, completion)
         }
         if group.state == .preparingRebalance { tryCompleteJoin(group) }
+        // Kafka keeps a group created by a refused join until the next retention check;
+        // Wharf drops it at once so that listings show no phantom groups.
+        if existing == nil, group.isEmptyOfMembers, group.pendingMembers.isEmpty, group.offsets.isEmpty {
+            groups[request.groupId] = nil
+        }
     }
 
     func createGroup(_ groupId: String) -> ClassicGroup {
