@@ -77,6 +77,9 @@ let package = Package(
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "KafkaProtocol"]),
         .testTarget(name: "WharfCLITests", dependencies: ["wharf"]),
-        .testTarget(name: "BrokerEngineTests", dependencies: ["BrokerEngine"]),
+        .testTarget(
+            name: "BrokerEngineTests",
+            dependencies: ["BrokerEngine", .product(name: "Logging", package: "swift-log")]
+        ),
     ]
 )

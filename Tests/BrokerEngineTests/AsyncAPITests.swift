@@ -7,7 +7,7 @@ struct AsyncAPITests {
         var config = GroupCoordinatorConfig()
         config.initialRebalanceDelayMs = 10
         let coordinator = try GroupCoordinator(config: config, scheduler: DispatchScheduler(),
-                                               store: InMemoryGroupStateStore())
+                                               store: InMemoryGroupStateStore(), logger: GroupHarness.quietLogger)
         defer { coordinator.shutdown() }
         let protocols = GroupHarness.consumerProtocols()
         let outcome = await withTimeout(seconds: 10) { () async -> Result<SyncGroupResult, GroupError>? in

@@ -135,4 +135,25 @@ struct StaticMembershipTests {
         #expect(results.first?.error == .fencedInstanceId)
         #expect(h.state() == .stable)
     }
+
+    @Test func failedWriteOfAStaticReplacementKeepsTheOldMemberId() throws {
+        let h = try GroupHarness()
+        let (_, idB) = try stableStaticGroup(h)
+        h.store.failWrites = true
+        #expect(h.join(instanceId: "inst-b", clientId: "b").value?.failure == .coordinatorNotAvailable)
+        h.store.failWrites = false
+        #expect(h.coordinator.heartbeat(groupId: "g", memberId: idB, groupInstanceId: "inst-b", generationId: 1)
+            .failure == nil)
+        #expect(h.state() == .stable)
+    }
+
+    @Test func heartbeatsDuringCompletingRebalanceSucceed() throws {
+        let h = try GroupHarness()
+        let a = h.join(instanceId: "inst-a", clientId: "a")
+        h.scheduler.advance(byMs: 100)
+        let id = try #require(a.value?.success?.memberId)
+        #expect(h.state() == .completingRebalance)
+        #expect(h.coordinator.heartbeat(groupId: "g", memberId: id, groupInstanceId: "inst-a", generationId: 1)
+            .failure == nil)
+    }
 }

@@ -1,5 +1,6 @@
 import BrokerEngine
 import Foundation
+import Logging
 
 /// Holds the answer of a JoinGroup/SyncGroup registered through the completion-handler
 /// API, so a test can move the manual clock and then look, without awaiting anything.
@@ -35,6 +36,12 @@ struct GroupHarness {
     let store: InMemoryGroupStateStore
     let coordinator: GroupCoordinator
     static let sessionTimeoutMs: Int32 = 10_000
+    /// Rebalance chatter at info level would bury the test report.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "wharf.groups.test")
+        logger.logLevel = .warning
+        return logger
+    }()
     static let rebalanceTimeoutMs: Int32 = 30_000
 
     init(config: GroupCoordinatorConfig = GroupCoordinatorConfig(),
@@ -42,7 +49,8 @@ struct GroupHarness {
          store: InMemoryGroupStateStore = InMemoryGroupStateStore()) throws {
         self.scheduler = scheduler
         self.store = store
-        self.coordinator = try GroupCoordinator(config: config, scheduler: scheduler, store: store)
+        self.coordinator = try GroupCoordinator(config: config, scheduler: scheduler, store: store,
+                                                logger: GroupHarness.quietLogger)
     }
 
     /// A consumer protocol ("consumer" type) with a subscription to `topics`.
