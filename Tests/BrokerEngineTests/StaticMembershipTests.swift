@@ -55,9 +55,20 @@ struct StaticMembershipTests {
         let result = try #require(h.join(instanceId: "inst-a", clientId: "a").value?.success)
         #expect(result.leaderId == result.memberId)
         #expect(result.skipAssignment, "KIP-814")
-        #expect(result.previousLeaderId == idA)
+        #expect(result.memberId != idA)
         #expect(result.members.count == 2)
         #expect(h.state() == .stable)
+    }
+
+    @Test func staticLeaderRejoiningWithAPreV9JoinSeesTheOldLeaderId() throws {
+        let h = try GroupHarness()
+        let (idA, _) = try stableStaticGroup(h)
+        let result = try #require(h.join(instanceId: "inst-a", clientId: "a", supportsSkippingAssignment: false).value?.success)
+        #expect(result.leaderId == idA, "not its own new id, so it does not reassign")
+        #expect(result.memberId != idA)
+        #expect(!result.skipAssignment)
+        #expect(result.members.isEmpty)
+        #expect(h.sync(generation: 1, memberId: result.memberId, instanceId: "inst-a").value?.success?.assignment == [0xA])
     }
 
     @Test func staticRejoinWithUnchangedProtocolChoiceNeedsNoRebalance() throws {

@@ -14,6 +14,7 @@ extension GroupCoordinator {
         var sessionTimeoutMs: Int32
         var rebalanceTimeoutMs: Int32
         var requireKnownMemberId: Bool
+        var supportsSkippingAssignment: Bool
         var reason: String?
     }
 
@@ -25,19 +26,21 @@ extension GroupCoordinator {
     /// completes: every known member rejoined, or the rebalance timeout expired (members
     /// that did not rejoin are dropped). The first rebalance of an empty group waits
     /// `initialRebalanceDelayMs` first. `rebalanceTimeoutMs` is the session timeout for
-    /// JoinGroup v0.
+    /// JoinGroup v0. `supportsSkippingAssignment` is JoinGroup v9+ (KIP-814): it decides
+    /// how a static leader that rejoins a Stable group is told not to reassign.
     public func joinGroup(
         groupId: String, memberId: String, groupInstanceId: String? = nil,
         clientId: String, clientHost: String, protocolType: String, protocols: [MemberProtocol],
         sessionTimeoutMs: Int32, rebalanceTimeoutMs: Int32, requireKnownMemberId: Bool = true,
-        reason: String? = nil,
+        supportsSkippingAssignment: Bool = true, reason: String? = nil,
         completion: @escaping @Sendable (Result<JoinGroupResult, GroupError>) -> Void
     ) {
         let arguments = JoinArguments(
             groupId: groupId, memberId: memberId, groupInstanceId: groupInstanceId, clientId: clientId,
             clientHost: clientHost, protocolType: protocolType, protocols: protocols,
             sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs,
-            requireKnownMemberId: requireKnownMemberId, reason: reason)
+            requireKnownMemberId: requireKnownMemberId, supportsSkippingAssignment: supportsSkippingAssignment,
+            reason: reason)
         locked { handleJoin(arguments, completion) }
     }
 
@@ -46,14 +49,14 @@ extension GroupCoordinator {
         groupId: String, memberId: String, groupInstanceId: String? = nil,
         clientId: String, clientHost: String, protocolType: String, protocols: [MemberProtocol],
         sessionTimeoutMs: Int32, rebalanceTimeoutMs: Int32, requireKnownMemberId: Bool = true,
-        reason: String? = nil
+        supportsSkippingAssignment: Bool = true, reason: String? = nil
     ) async -> Result<JoinGroupResult, GroupError> {
         await withCheckedContinuation { continuation in
             joinGroup(groupId: groupId, memberId: memberId, groupInstanceId: groupInstanceId,
                       clientId: clientId, clientHost: clientHost, protocolType: protocolType,
                       protocols: protocols, sessionTimeoutMs: sessionTimeoutMs,
                       rebalanceTimeoutMs: rebalanceTimeoutMs, requireKnownMemberId: requireKnownMemberId,
-                      reason: reason) { continuation.resume(returning: $0) }
+                      supportsSkippingAssignment: supportsSkippingAssignment, reason: reason) { continuation.resume(returning: $0) }
         }
     }
 
@@ -199,9 +202,16 @@ extension GroupCoordinator {
                 return completion(.failure(error))
             }
             let isLeader = group.isLeader(newMemberId)
-            var result = currentGenerationResult(group, for: member, leaderGetsMembers: isLeader)
-            result.skipAssignment = isLeader
-            result.previousLeaderId = isLeader ? previousLeader : nil
+            var result = currentGenerationResult(group, for: member, leaderGetsMembers: false)
+            if request.supportsSkippingAssignment {
+                // v9+: the leader learns it leads (and the members) but must not reassign.
+                result.skipAssignment = isLeader
+                if isLeader { result.members = group.currentMemberMetadata() }
+            } else {
+                // Older clients would reassign if they saw themselves as leader, and a
+                // Stable group would not pass that assignment on: name the old leader id.
+                result.leaderId = previousLeader ?? result.leaderId
+            }
             completion(.success(result))
         case .completingRebalance:
             member.joinCompletion = completion

@@ -56,21 +56,16 @@ public struct JoinGroupResult: Hashable, Sendable {
     /// KIP-814: the leader is a static member that rejoined a Stable group; it must not
     /// compute a new assignment (the group keeps the current one).
     public var skipAssignment: Bool
-    /// Set with `skipAssignment`: the leader's member id before the static leader
-    /// rejoined. Kafka answers JoinGroup < v9 with it as the leader id, so that old
-    /// clients do not see themselves as leader and reassign.
-    public var previousLeaderId: String? = nil
     /// Every member's metadata for the chosen protocol, only in the leader's response.
     public var members: [JoinedMember]
 
-    public init(memberId: String, generationId: Int32, protocolType: String? = nil, protocolName: String? = nil, leaderId: String, skipAssignment: Bool, previousLeaderId: String? = nil, members: [JoinedMember]) {
+    public init(memberId: String, generationId: Int32, protocolType: String? = nil, protocolName: String? = nil, leaderId: String, skipAssignment: Bool, members: [JoinedMember]) {
         self.memberId = memberId
         self.generationId = generationId
         self.protocolType = protocolType
         self.protocolName = protocolName
         self.leaderId = leaderId
         self.skipAssignment = skipAssignment
-        self.previousLeaderId = previousLeaderId
         self.members = members
     }
 }

@@ -64,13 +64,14 @@ struct GroupHarness {
               protocols: [MemberProtocol] = GroupHarness.consumerProtocols(),
               sessionTimeoutMs: Int32 = GroupHarness.sessionTimeoutMs,
               rebalanceTimeoutMs: Int32 = GroupHarness.rebalanceTimeoutMs,
-              requireKnownMemberId: Bool = true) -> JoinOutcome {
+              requireKnownMemberId: Bool = true, supportsSkippingAssignment: Bool = true) -> JoinOutcome {
         let outcome = JoinOutcome()
         coordinator.joinGroup(groupId: groupId, memberId: memberId, groupInstanceId: instanceId,
                               clientId: clientId, clientHost: "/127.0.0.1", protocolType: protocolType,
                               protocols: protocols, sessionTimeoutMs: sessionTimeoutMs,
                               rebalanceTimeoutMs: rebalanceTimeoutMs,
-                              requireKnownMemberId: requireKnownMemberId) { outcome.set($0) }
+                              requireKnownMemberId: requireKnownMemberId,
+                              supportsSkippingAssignment: supportsSkippingAssignment) { outcome.set($0) }
         return outcome
     }
 
