@@ -39,10 +39,13 @@ extension GroupCoordinator {
         }
     }
 
-    /// Kafka's `validateOffsetCommit` for non-transactional commits.
+    /// Kafka's `ClassicGroup.validateOffsetCommit` for non-transactional commits.
     private func validateOffsetCommit(_ group: ClassicGroup, generationId: Int32, memberId: String,
                                       groupInstanceId: String?) -> GroupError? {
         if group.state == .dead { return .coordinatorNotAvailable }
+        // Generation -1 into an Empty group is an admin or standalone commit, whatever
+        // member id it carries.
+        if generationId < 0 && group.state == .empty { return nil }
         if generationId >= 0 || !memberId.isEmpty || groupInstanceId != nil {
             return validateCurrentMember(group, memberId: memberId, groupInstanceId: groupInstanceId,
                                          generationId: generationId)
