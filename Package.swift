@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "wharf", targets: ["wharf"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "LogStore", targets: ["LogStore"]),
+        .library(name: "BrokerEngine", targets: ["BrokerEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -43,6 +44,18 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The in-process cluster; for now the classic group coordinator (Groups/).
+        .target(
+            name: "BrokerEngine",
+            // KafkaProtocol joins when the replica manager lands; LogStore already supplies
+            // TopicPartition (and later the logs themselves).
+            dependencies: [
+                "LogStore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/BrokerEngine"
         ),
         .executableTarget(
             name: "wharf",
@@ -89,6 +102,10 @@ let package = Package(
         .testTarget(
             name: "WharfCLITests",
             dependencies: ["wharf", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "BrokerEngineTests",
+            dependencies: ["BrokerEngine", "LogStore", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

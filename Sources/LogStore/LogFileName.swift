@@ -68,6 +68,10 @@ public struct TopicPartition: Hashable, Sendable, Comparable, CustomStringConver
         self.partition = partition
     }
 
+    public init(_ topic: String, _ partition: Int32) {
+        self.init(topic: topic, partition: partition)
+    }
+
     /// The partition directory name, `orders-0`.
     public var directoryName: String { "\(topic)-\(partition)" }
     public var description: String { directoryName }
