@@ -57,7 +57,19 @@ struct GroupHarness {
     static func consumerProtocols(_ names: [String] = ["range"], topics: [String] = ["orders"]) -> [MemberProtocol] {
         names.map { MemberProtocol(name: $0, metadata: subscriptionBytes(topics: topics)) }
     }
+}
 
+/// Anything with a coordinator on a manual clock can drive simulated consumers: the
+/// in-memory harness, and the `__consumer_offsets` tests that restart a coordinator over
+/// real logs.
+protocol GroupDriving {
+    var scheduler: ManualScheduler { get }
+    var coordinator: GroupCoordinator { get }
+}
+
+extension GroupHarness: GroupDriving {}
+
+extension GroupDriving {
     @discardableResult
     func join(_ groupId: String = "g", memberId: String = "", instanceId: String? = nil,
               clientId: String = "client", protocolType: String = "consumer",
