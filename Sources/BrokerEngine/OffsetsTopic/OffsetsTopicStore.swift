@@ -49,9 +49,9 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     public let compression: CompressionCodec
     /// Stamped on appended batches (the partition's leader epoch; a single broker's is 0).
     public let leaderEpoch: Int32
-    private let clock: any Clock
-    private let partitionLog: @Sendable (Int32) throws -> PartitionLog
-    private let lock = NIOLock()
+    let clock: any Clock
+    let partitionLog: @Sendable (Int32) throws -> PartitionLog
+    let lock = NIOLock()
     /// The replayed state plus every write since; nil until the first `load()` (or write).
     private var state: OffsetsTopicState?
 
@@ -161,7 +161,7 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
 
     /// The state to update after a write; replays first if nothing was loaded yet, so a write
     /// before `load()` still knows the group's live offsets. Lock held.
-    private func loadedState() throws -> OffsetsTopicState {
+    func loadedState() throws -> OffsetsTopicState {
         if let state { return state }
         let replayed = try replayAll()
         state = replayed
@@ -169,7 +169,7 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     }
 
     /// Appends `records` as one batch to the group's partition. Lock held.
-    private func write(groupId: String, _ records: [(OffsetsTopicKey, ByteBuffer?)]) throws {
+    func write(groupId: String, _ records: [(OffsetsTopicKey, ByteBuffer?)]) throws {
         // Replay (if not done yet) before the log changes, so the replay cannot already
         // contain the batch that the caller is about to apply to the state.
         _ = try loadedState()
