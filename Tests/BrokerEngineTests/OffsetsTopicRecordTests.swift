@@ -187,7 +187,7 @@ struct OffsetsTopicRecordTests {
             currentStateTimestamp: version >= 2 ? commitTime : -1,
             members: [("m-1", "i-1"), ("m-2", nil)].map { (memberId: String, instanceId: String?) in
                 .init(memberId: memberId, groupInstanceId: version >= 3 ? instanceId : nil, clientId: "client",
-                      clientHost: "/127.0.0.1", rebalanceTimeout: version >= 1 ? 30_000 : 0,
+                      clientHost: "/127.0.0.1", rebalanceTimeout: version >= 1 ? 30_000 : 10_000,
                       sessionTimeout: 10_000, subscription: subscription, assignment: assignment)
             })
     }

@@ -197,7 +197,8 @@ public struct GroupMetadataValue: Hashable, Sendable {
         public var groupInstanceId: String?
         public var clientId: String
         public var clientHost: String
-        /// v1+; the schema gives no default, so a v0 record reads as 0 (see `snapshot`).
+        /// v1+. A v0 member reads its session timeout here, as Kafka's loader did
+        /// (`GroupMetadataManager.readGroupMessageValue`: "if (version == 0) sessionTimeout").
         public var rebalanceTimeout: Int32
         public var sessionTimeout: Int32
         public var subscription: [UInt8]
@@ -286,13 +287,13 @@ public struct GroupMetadataValue: Hashable, Sendable {
             let clientId = try string(&buffer, "MemberMetadata.clientId")
             let clientHost = try string(&buffer, "MemberMetadata.clientHost")
             let rebalanceTimeout = version >= 1
-                ? try read(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.rebalanceTimeout") : 0
+                ? try read(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.rebalanceTimeout") : nil
             let sessionTimeout = try read(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.sessionTimeout")
             let subscription = try readBytes(&buffer, "MemberMetadata.subscription")
             let assignment = try readBytes(&buffer, "MemberMetadata.assignment")
             let tagged = flexible ? try read(buffer.readTaggedFields(), "MemberMetadata tagged fields") : TaggedFields()
             return MemberMetadata(memberId: memberId, groupInstanceId: groupInstanceId, clientId: clientId,
-                                  clientHost: clientHost, rebalanceTimeout: rebalanceTimeout,
+                                  clientHost: clientHost, rebalanceTimeout: rebalanceTimeout ?? sessionTimeout,
                                   sessionTimeout: sessionTimeout, subscription: subscription,
                                   assignment: assignment, unknownTaggedFields: tagged)
         }
@@ -335,8 +336,7 @@ extension GroupMetadataValue {
     }
 
     /// As Kafka's loader (`GroupMetadataManager.readGroupMessageValue`, `ClassicGroup.fromRecord`):
-    /// an empty protocol type means none, a -1 timestamp means none, and a v0 member's
-    /// rebalance timeout is its session timeout.
+    /// an empty protocol type means none and a -1 timestamp means none.
     func snapshot(groupId: String) -> GroupSnapshot {
         GroupSnapshot(
             groupId: groupId, protocolType: protocolType.isEmpty ? nil : protocolType, generationId: generation,
@@ -345,7 +345,7 @@ extension GroupMetadataValue {
             members: members.map {
                 MemberSnapshot(memberId: $0.memberId, groupInstanceId: $0.groupInstanceId, clientId: $0.clientId,
                                clientHost: $0.clientHost,
-                               rebalanceTimeoutMs: $0.rebalanceTimeout > 0 ? $0.rebalanceTimeout : $0.sessionTimeout,
+                               rebalanceTimeoutMs: $0.rebalanceTimeout,
                                sessionTimeoutMs: $0.sessionTimeout, subscription: $0.subscription,
                                assignment: $0.assignment)
             })
