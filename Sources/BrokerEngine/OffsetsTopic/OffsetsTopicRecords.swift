@@ -61,15 +61,15 @@ public enum OffsetsTopicKey: Hashable, Sendable {
     /// know (Kafka's loader logs and skips those too).
     public static func decode(_ bytes: ByteBuffer) throws(OffsetsTopicRecordError) -> OffsetsTopicKey {
         var buffer = bytes
-        let version = try read(buffer.readKafkaInteger(as: Int16.self), "key version")
+        let version = try field(buffer.readKafkaInteger(as: Int16.self), "key version")
         switch version {
         case 0, 1:
-            let group = try read(buffer.readKafkaString(), "OffsetCommitKey.group")
-            let topic = try read(buffer.readKafkaString(), "OffsetCommitKey.topic")
-            let partition = try read(buffer.readKafkaInteger(as: Int32.self), "OffsetCommitKey.partition")
+            let group = try field(buffer.readKafkaString(), "OffsetCommitKey.group")
+            let topic = try field(buffer.readKafkaString(), "OffsetCommitKey.topic")
+            let partition = try field(buffer.readKafkaInteger(as: Int32.self), "OffsetCommitKey.partition")
             return .offsetCommit(group: group, topic: topic, partition: partition)
         case 2:
-            return .groupMetadata(group: try read(buffer.readKafkaString(), "GroupMetadataKey.group"))
+            return .groupMetadata(group: try field(buffer.readKafkaString(), "GroupMetadataKey.group"))
         default:
             throw .unknownKeyVersion(version)
         }
@@ -89,8 +89,8 @@ public enum OffsetsTopicRecordError: Error, Hashable, Sendable {
 
 /// Unwraps a primitive read (nil = short or malformed, as the ByteBuffer contract says).
 @inline(__always)
-func read<T>(_ value: T?, _ field: @autoclosure () -> String) throws(OffsetsTopicRecordError) -> T {
-    guard let value else { throw .malformed(field: field()) }
+func field<T>(_ value: T?, _ name: @autoclosure () -> String) throws(OffsetsTopicRecordError) -> T {
+    guard let value else { throw .malformed(field: name()) }
     return value
 }
 
@@ -142,18 +142,18 @@ public struct OffsetCommitValue: Hashable, Sendable {
 
     public static func decode(_ bytes: ByteBuffer) throws(OffsetsTopicRecordError) -> OffsetCommitValue {
         var buffer = bytes
-        let version = try read(buffer.readKafkaInteger(as: Int16.self), "OffsetCommitValue version")
+        let version = try field(buffer.readKafkaInteger(as: Int16.self), "OffsetCommitValue version")
         guard validVersions.contains(version) else {
             throw .unsupportedValueVersion(schema: "OffsetCommitValue", version: version)
         }
         let flexible = version >= 4
-        let offset = try read(buffer.readKafkaInteger(as: Int64.self), "OffsetCommitValue.offset")
-        let leaderEpoch = version >= 3 ? try read(buffer.readKafkaInteger(as: Int32.self), "OffsetCommitValue.leaderEpoch") : -1
-        let metadata = try read(flexible ? buffer.readCompactString() : buffer.readKafkaString(), "OffsetCommitValue.metadata")
-        let commitTimestamp = try read(buffer.readKafkaInteger(as: Int64.self), "OffsetCommitValue.commitTimestamp")
+        let offset = try field(buffer.readKafkaInteger(as: Int64.self), "OffsetCommitValue.offset")
+        let leaderEpoch = version >= 3 ? try field(buffer.readKafkaInteger(as: Int32.self), "OffsetCommitValue.leaderEpoch") : -1
+        let metadata = try field(flexible ? buffer.readCompactString() : buffer.readKafkaString(), "OffsetCommitValue.metadata")
+        let commitTimestamp = try field(buffer.readKafkaInteger(as: Int64.self), "OffsetCommitValue.commitTimestamp")
         let expireTimestamp = version == 1
-            ? try read(buffer.readKafkaInteger(as: Int64.self), "OffsetCommitValue.expireTimestamp") : -1
-        let tagged = flexible ? try read(buffer.readTaggedFields(), "OffsetCommitValue tagged fields") : TaggedFields()
+            ? try field(buffer.readKafkaInteger(as: Int64.self), "OffsetCommitValue.expireTimestamp") : -1
+        let tagged = flexible ? try field(buffer.readTaggedFields(), "OffsetCommitValue tagged fields") : TaggedFields()
         return OffsetCommitValue(offset: offset, leaderEpoch: leaderEpoch, metadata: metadata,
                                  commitTimestamp: commitTimestamp, expireTimestamp: expireTimestamp,
                                  unknownTaggedFields: tagged)
@@ -260,46 +260,46 @@ public struct GroupMetadataValue: Hashable, Sendable {
 
     public static func decode(_ bytes: ByteBuffer) throws(OffsetsTopicRecordError) -> GroupMetadataValue {
         var buffer = bytes
-        let version = try read(buffer.readKafkaInteger(as: Int16.self), "GroupMetadataValue version")
+        let version = try field(buffer.readKafkaInteger(as: Int16.self), "GroupMetadataValue version")
         guard validVersions.contains(version) else {
             throw .unsupportedValueVersion(schema: "GroupMetadataValue", version: version)
         }
         let flexible = version >= 4
-        func string(_ buffer: inout ByteBuffer, _ field: String) throws(OffsetsTopicRecordError) -> String {
-            try read(flexible ? buffer.readCompactString() : buffer.readKafkaString(), field)
+        func string(_ buffer: inout ByteBuffer, _ name: String) throws(OffsetsTopicRecordError) -> String {
+            try field(flexible ? buffer.readCompactString() : buffer.readKafkaString(), name)
         }
-        func nullableString(_ buffer: inout ByteBuffer, _ field: String) throws(OffsetsTopicRecordError) -> String? {
-            try read(flexible ? buffer.readCompactNullableString() : buffer.readKafkaNullableString(), field)
+        func nullableString(_ buffer: inout ByteBuffer, _ name: String) throws(OffsetsTopicRecordError) -> String? {
+            try field(flexible ? buffer.readCompactNullableString() : buffer.readKafkaNullableString(), name)
         }
-        func readBytes(_ buffer: inout ByteBuffer, _ field: String) throws(OffsetsTopicRecordError) -> [UInt8] {
-            let slice = try read(flexible ? buffer.readCompactBytes() : buffer.readKafkaBytes(), field)
+        func readBytes(_ buffer: inout ByteBuffer, _ name: String) throws(OffsetsTopicRecordError) -> [UInt8] {
+            let slice = try field(flexible ? buffer.readCompactBytes() : buffer.readKafkaBytes(), name)
             return Array(slice.readableBytesView)
         }
         let protocolType = try string(&buffer, "GroupMetadataValue.protocolType")
-        let generation = try read(buffer.readKafkaInteger(as: Int32.self), "GroupMetadataValue.generation")
+        let generation = try field(buffer.readKafkaInteger(as: Int32.self), "GroupMetadataValue.generation")
         let protocolName = try nullableString(&buffer, "GroupMetadataValue.protocol")
         let leader = try nullableString(&buffer, "GroupMetadataValue.leader")
         let currentStateTimestamp = version >= 2
-            ? try read(buffer.readKafkaInteger(as: Int64.self), "GroupMetadataValue.currentStateTimestamp") : -1
+            ? try field(buffer.readKafkaInteger(as: Int64.self), "GroupMetadataValue.currentStateTimestamp") : -1
         let readMember = { (buffer: inout ByteBuffer) throws(OffsetsTopicRecordError) -> MemberMetadata? in
             let memberId = try string(&buffer, "MemberMetadata.memberId")
             let groupInstanceId = version >= 3 ? try nullableString(&buffer, "MemberMetadata.groupInstanceId") : nil
             let clientId = try string(&buffer, "MemberMetadata.clientId")
             let clientHost = try string(&buffer, "MemberMetadata.clientHost")
             let rebalanceTimeout = version >= 1
-                ? try read(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.rebalanceTimeout") : nil
-            let sessionTimeout = try read(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.sessionTimeout")
+                ? try field(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.rebalanceTimeout") : nil
+            let sessionTimeout = try field(buffer.readKafkaInteger(as: Int32.self), "MemberMetadata.sessionTimeout")
             let subscription = try readBytes(&buffer, "MemberMetadata.subscription")
             let assignment = try readBytes(&buffer, "MemberMetadata.assignment")
-            let tagged = flexible ? try read(buffer.readTaggedFields(), "MemberMetadata tagged fields") : TaggedFields()
+            let tagged = flexible ? try field(buffer.readTaggedFields(), "MemberMetadata tagged fields") : TaggedFields()
             return MemberMetadata(memberId: memberId, groupInstanceId: groupInstanceId, clientId: clientId,
                                   clientHost: clientHost, rebalanceTimeout: rebalanceTimeout ?? sessionTimeout,
                                   sessionTimeout: sessionTimeout, subscription: subscription,
                                   assignment: assignment, unknownTaggedFields: tagged)
         }
-        let members = try read(flexible ? try buffer.readCompactArray(readMember) : try buffer.readKafkaArray(readMember),
+        let members = try field(flexible ? try buffer.readCompactArray(readMember) : try buffer.readKafkaArray(readMember),
                                "GroupMetadataValue.members")
-        let tagged = flexible ? try read(buffer.readTaggedFields(), "GroupMetadataValue tagged fields") : TaggedFields()
+        let tagged = flexible ? try field(buffer.readTaggedFields(), "GroupMetadataValue tagged fields") : TaggedFields()
         return GroupMetadataValue(protocolType: protocolType, generation: generation, protocolName: protocolName,
                                   leader: leader, currentStateTimestamp: currentStateTimestamp, members: members,
                                   unknownTaggedFields: tagged)

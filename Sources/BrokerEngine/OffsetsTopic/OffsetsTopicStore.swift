@@ -18,6 +18,8 @@ import NIOCore
 /// - `load()` replays every partition from its log start to its log end: the last record per
 ///   key wins and a tombstone deletes (what compaction would leave). The result also becomes
 ///   the store's index of live keys, which `removeGroup` needs to know what to tombstone.
+///   A record of a known type that does not decode fails the load, as it fails Kafka's
+///   partition load, rather than silently dropping a group's state.
 ///
 /// Record formats: `OffsetsTopicRecords.swift`. Not covered: transactional offset commits
 /// (TxnOffsetCommit is not implemented, so transactional batches are never written and replay
