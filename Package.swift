@@ -101,7 +101,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WharfCLITests",
-            dependencies: ["wharf", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "wharf", "KafkaProtocol", "LogStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "BrokerEngineTests",
