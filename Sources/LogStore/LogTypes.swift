@@ -47,6 +47,12 @@ public struct TimestampAndOffset: Sendable, Equatable {
     public var offset: Int64
     public var leaderEpoch: Int32?
 
+    public init(timestamp: Int64, offset: Int64, leaderEpoch: Int32?) {
+        self.timestamp = timestamp
+        self.offset = offset
+        self.leaderEpoch = leaderEpoch
+    }
+
     /// ListOffsets special timestamps.
     public static let latest: Int64 = -1
     public static let earliest: Int64 = -2
