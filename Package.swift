@@ -109,7 +109,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerEngineTests",
-            dependencies: ["BrokerEngine", "LogStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "BrokerEngine", "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -194,16 +194,17 @@ final class HostedPartition: @unchecked Sendable {
     // MARK: Leader: ISR
 
     /// The ISR change to ask the controller for now, if any: first a shrink of lagging
-    /// members, else an expansion with a caught-up follower (Kafka's `maybeShrinkIsr` and
-    /// `maybeExpandIsr`). The proposal is recorded as pending.
-    func proposeIsrChange(nowMs: Int64, config: ReplicationConfig) -> (leaderEpoch: Int32, partitionEpoch: Int32, isr: Set<Int32>)? {
+    /// members, else adding `fetchedBy` — the follower that just fetched — when it has caught
+    /// up (Kafka's `maybeShrinkIsr`, and `maybeExpandIsr` which runs only on that follower's
+    /// fetch, so a silent follower is never re-added). The proposal is recorded as pending.
+    func proposeIsrChange(nowMs: Int64, config: ReplicationConfig, fetchedBy: Int32?) -> (leaderEpoch: Int32, partitionEpoch: Int32, isr: Set<Int32>)? {
         lock.withLock {
             guard case .leader(var state) = role, state.pendingIsrChange == nil else { return nil }
             var proposal: Set<Int32>?
             let lagging = state.outOfSyncReplicas(nowMs: nowMs, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs)
             if !lagging.isEmpty {
                 proposal = state.proposeShrink(removing: lagging)
-            } else if let joining = state.replicas.first(where: { state.canJoinIsr($0) }) {
+            } else if let joining = fetchedBy, state.canJoinIsr(joining) {
                 proposal = state.proposeExpand(adding: joining)
             }
             guard let proposal else { return nil }

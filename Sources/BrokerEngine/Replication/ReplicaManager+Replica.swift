@@ -22,7 +22,7 @@ extension ReplicaManager {
             producePurgatory.checkAndComplete(topicPartition)
             fetchPurgatory.checkAndComplete(topicPartition)
         }
-        maybeChangeIsr(partition)
+        maybeChangeIsr(partition, fetchedBy: replicaId)
         do {
             let result = try partition.log.read(from: fetchOffset, maxBytes: maxBytes, minOneMessage: true)
             return ReplicaFetchResult(records: result.records, highWatermark: partition.highWatermark,

@@ -116,16 +116,16 @@ public final class ReplicaManager: @unchecked Sendable {
         try highWatermarkCheckpoint.write(all.mapValues { $0.highWatermark })
     }
 
-    /// Proposes the ISR changes due now to the controller and applies its answers (Kafka's
-    /// periodic `maybeShrinkIsr`, and expansion on follower fetch).
+    /// Removes lagging followers from the ISRs this broker leads (Kafka's periodic
+    /// `maybeShrinkIsr`; expansion happens on the follower's own fetch).
     public func checkIsrChanges() {
         let all = partitions.withLockedValue { Array($0.values) }
-        for partition in all { maybeChangeIsr(partition) }
+        for partition in all { maybeChangeIsr(partition, fetchedBy: nil) }
     }
 
-    func maybeChangeIsr(_ partition: HostedPartition) {
+    func maybeChangeIsr(_ partition: HostedPartition, fetchedBy follower: Int32?) {
         let now = scheduler.nowMs
-        guard let proposal = partition.proposeIsrChange(nowMs: now, config: config) else { return }
+        guard let proposal = partition.proposeIsrChange(nowMs: now, config: config, fetchedBy: follower) else { return }
         let answer = alterPartition(partition.topicPartition, brokerId, proposal.leaderEpoch, proposal.partitionEpoch,
                                     proposal.isr)
         partition.isrChangeAnswered(isr: answer?.isr, partitionEpoch: answer?.partitionEpoch,
