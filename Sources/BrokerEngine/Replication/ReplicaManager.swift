@@ -137,10 +137,9 @@ public final class ReplicaManager: @unchecked Sendable {
         }
     }
 
-    /// Completes every waiting request (shutdown) and writes the high watermarks.
-    public func shutdown() {
+    /// Completes every waiting request as expired (the broker is stopping).
+    public func completeWaitingRequests() {
         producePurgatory.completeAll()
         fetchPurgatory.completeAll()
-        do { try checkpointHighWatermarks() } catch { logger.error("Could not write high watermarks: \(error)") }
     }
 }
