@@ -165,7 +165,7 @@ public final class PartitionLog: @unchecked Sendable {
                 appendTime = -1
             }
             let producerUpdates: [Int64: ProducerStateEntry]
-            switch try producerState.analyze(located.map(\.header), origin: origin) {
+            switch try producerState.analyze(located.lazy.map(\.header), origin: origin) {
             case let .duplicate(batch):
                 // Kafka's UnifiedLog.append answers a duplicate with the original offsets.
                 logger.debug("Duplicate batch: returning the offsets of \(batch)")

@@ -82,7 +82,7 @@ final class ProducerStateManager {
     /// fencing and sequence checks; replica appends and log replay only move the state
     /// forward (an older epoch is logged, not refused, as Kafka's `REPLICATION` origin).
     /// The batches must carry their final offsets.
-    func analyze(_ headers: [RecordBatchHeader], origin: AppendOrigin) throws -> ProducerAppendAnalysis {
+    func analyze(_ headers: some Sequence<RecordBatchHeader>, origin: AppendOrigin) throws -> ProducerAppendAnalysis {
         var updates: [Int64: ProducerStateEntry] = [:]
         for header in headers where header.hasProducerId {
             // Up to 5 batches may be in flight, so a retry can match any cached batch.

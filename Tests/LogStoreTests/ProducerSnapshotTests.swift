@@ -226,4 +226,31 @@ import Testing
         #expect(try !reopened.append(written[5].batch, leaderEpoch: 0).isDuplicate)
         try reopened.close()
     }
+
+    @Test func aLogDirectoryRestartKeepsProducerStateAndTrimsOldSnapshots() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let topicPartition = TopicPartition(topic: "orders", partition: 0)
+        // Producer ids expire a day after their batches' timestamps: the clock must agree with them.
+        let clock = ManualClock()
+        let logDirectory = try LogDirectory(path: directory.path, clock: clock, logger: CapturedLogs().logger)
+        let log = try logDirectory.createPartition(topicPartition)
+        var last = ByteBuffer()
+        for i in 0..<8 {
+            if i > 0 && i % 2 == 0 { try log.roll() }
+            last = TestBatch.producer(9, sequence: Int32(i), timestamp: clock.milliseconds())
+            _ = try log.append(last, leaderEpoch: 0)
+        }
+        #expect(log.producerSnapshotOffsets == [2, 4, 6])
+        try logDirectory.close()
+        // The checkpoint at close kept the last two segments' snapshots and the one at the end.
+        let partitionFiles = try FileSystem.list(directory.file(topicPartition.directoryName))
+        #expect(partitionFiles.filter { $0.hasSuffix(".snapshot") } == [Self.snapshotName(4), Self.snapshotName(6), Self.snapshotName(8)])
+
+        let reopened = try LogDirectory(path: directory.path, clock: clock, logger: CapturedLogs().logger)
+        let again = try #require(reopened.partition(topicPartition))
+        let retry = try again.append(last, leaderEpoch: 0)
+        #expect(retry.isDuplicate && retry.firstOffset == 7)
+        try reopened.close()
+    }
 }
