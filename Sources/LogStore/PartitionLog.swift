@@ -167,7 +167,10 @@ public final class PartitionLog: @unchecked Sendable {
             let producerUpdates: [Int64: ProducerStateEntry]
             switch try producerState.analyze(located.lazy.map(\.header), origin: origin) {
             case let .duplicate(batch):
-                // Kafka's UnifiedLog.append answers a duplicate with the original offsets.
+                // Kafka's UnifiedLog.append answers a duplicate with the original offsets. Kafka
+                // also reports the batch's timestamp as its log append time even for CreateTime
+                // topics; here it is only reported when the topic stamps LogAppendTime, so a
+                // client never mistakes a CreateTime for a broker stamp.
                 logger.debug("Duplicate batch: returning the offsets of \(batch)")
                 return LogAppendInfo(firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, maxTimestamp: batch.timestamp,
                                      offsetOfMaxTimestamp: batch.lastOffset,
