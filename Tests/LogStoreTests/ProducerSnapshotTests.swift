@@ -1,3 +1,4 @@
+import Foundation
 import KafkaProtocol
 import NIOCore
 import Testing
@@ -251,6 +252,28 @@ import Testing
         let again = try #require(reopened.partition(topicPartition))
         let retry = try again.append(last, leaderEpoch: 0)
         #expect(retry.isDuplicate && retry.firstOffset == 7)
+        try reopened.close()
+    }
+
+    @Test func aBatchTornByACrashIsNeitherRememberedNorDuplicatedOnRetry() throws {
+        let fixture = LogFixture()
+        let log = try fixture.open()
+        let written = try Self.writeSixBatches(log)
+        log.closeWithoutFlush()
+        // The crash tore a seventh batch: half of it reached the active segment.
+        let torn = TestBatch.producer(42, epoch: 1, sequence: 12, count: 2)
+        let active = fixture.directory.file(fixture.segmentName(6, .log))
+        let handle = try #require(FileHandle(forWritingAtPath: active))
+        handle.seekToEndOfFile()
+        handle.write(Data(Array(torn.readableBytesView).prefix(torn.readableBytes / 2)))
+        try handle.close()
+
+        let reopened = try fixture.open(clean: false)
+        #expect(reopened.logEndOffset == 12)
+        #expect(reopened.producerState(for: 42)?.lastSequence == 11)
+        #expect(try reopened.append(written[5].batch, leaderEpoch: 0).isDuplicate)
+        let retry = try reopened.append(torn, leaderEpoch: 0)
+        #expect(!retry.isDuplicate && retry.firstOffset == 12 && reopened.logEndOffset == 14)
         try reopened.close()
     }
 }
