@@ -48,10 +48,11 @@ let package = Package(
         // The in-process cluster; for now the classic group coordinator (Groups/).
         .target(
             name: "BrokerEngine",
-            // KafkaProtocol joins when the replica manager lands; LogStore already supplies
-            // TopicPartition (and later the logs themselves).
+            // LogStore supplies TopicPartition and the logs (the controller's metadata log
+            // too); KafkaProtocol the ByteBuffer primitives and KafkaUUID of metadata records.
             dependencies: [
-                "LogStore",
+                "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
