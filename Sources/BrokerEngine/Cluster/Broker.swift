@@ -20,7 +20,7 @@ public final class Broker: Sendable {
     private let stopped = NIOLockedValueBox(false)
 
     init(id: Int32, dataDirectory: String, config: ReplicationConfig, scheduler: any EngineScheduler, clock: any Clock,
-         logger: Logger, topicConfig: @escaping @Sendable (String) -> LogConfig,
+         logger: Logger, traffic: TrafficMeter, topicConfig: @escaping @Sendable (String) -> LogConfig,
          alterPartition: @escaping ReplicaManager.AlterPartition, leaders: @escaping ReplicaFetcher.LeaderLookup) throws {
         self.id = id
         directory = dataDirectory + "/broker-\(id)"
@@ -29,7 +29,7 @@ public final class Broker: Sendable {
         self.logger = logger
         let logDirectory = try LogDirectory(path: directory, clock: clock, logger: logger, configForTopic: topicConfig)
         replicaManager = ReplicaManager(brokerId: id, logDirectory: logDirectory, config: config, scheduler: scheduler,
-                                        logger: logger, alterPartition: alterPartition)
+                                        logger: logger, traffic: traffic, alterPartition: alterPartition)
         fetcher = ReplicaFetcher(follower: replicaManager, leaders: leaders, logger: logger)
     }
 

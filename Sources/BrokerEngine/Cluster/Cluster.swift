@@ -20,6 +20,8 @@ public final class Cluster: @unchecked Sendable {
     let scheduler: any EngineScheduler
     let clock: any Clock
     let logger: Logger
+    /// Records and bytes in and out per topic, broker and cluster, with a minute of history.
+    public let traffic = TrafficMeter()
     private let brokers = NIOLockedValueBox([Int32: Broker]())
     /// The next run of each periodic task, by name.
     private let timers = NIOLockedValueBox([String: any Cancellable]())
@@ -45,6 +47,7 @@ public final class Cluster: @unchecked Sendable {
         }
         schedulePeriodic("checkpoint", every: options.replication.highWatermarkCheckpointIntervalMs) { $0.checkpoint() }
         schedulePeriodic("retention", every: options.retentionCheckIntervalMs) { $0.enforceRetention() }
+        schedulePeriodic("traffic", every: 1_000) { $0.traffic.sample(nowMs: $0.scheduler.nowMs) }
     }
 
     // MARK: Brokers
@@ -62,7 +65,7 @@ public final class Cluster: @unchecked Sendable {
         let controller = self.controller
         let broker = try Broker(
             id: id, dataDirectory: options.dataDirectory, config: options.replication, scheduler: scheduler, clock: clock,
-            logger: logger, topicConfig: { [weak self] topic in self?.logConfig(topic) ?? LogConfig() },
+            logger: logger, traffic: traffic, topicConfig: { [weak self] topic in self?.logConfig(topic) ?? LogConfig() },
             alterPartition: { tp, leader, leaderEpoch, partitionEpoch, isr in
                 guard let state = try? controller.alterPartition(tp, leaderId: leader, leaderEpoch: leaderEpoch,
                                                                   partitionEpoch: partitionEpoch, newIsr: isr.sorted())

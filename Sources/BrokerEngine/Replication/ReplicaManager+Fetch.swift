@@ -1,3 +1,4 @@
+import KafkaProtocol
 import LogStore
 import NIOCore
 
@@ -45,17 +46,24 @@ extension ReplicaManager {
         isolation: IsolationLevel = .readUncommitted,
         completion: @escaping @Sendable ([FetchPartitionData]) -> Void
     ) {
+        let metered: @Sendable ([FetchPartitionData]) -> Void = { [traffic, brokerId] data in
+            for partition in data where partition.records.readableBytes > 0 {
+                traffic.recordOut(topic: partition.topicPartition.topic, broker: brokerId,
+                                  records: Self.recordCount(partition.records), bytes: partition.records.readableBytes)
+            }
+            completion(data)
+        }
         let first = read(requests, maxBytes: maxBytes)
         let bytes = first.reduce(0) { $0 + $1.records.readableBytes }
         if maxWaitMs <= 0 || bytes >= max(minBytes, 1) || first.contains(where: { $0.error != nil }) || requests.isEmpty {
-            return completion(first)
+            return metered(first)
         }
         let operation = DelayedOperation(
             check: { [weak self] in
                 guard let self else { return true }
                 return self.availableBytes(requests, atLeast: max(minBytes, 1))
             },
-            onComplete: { [weak self] _ in completion(self?.read(requests, maxBytes: maxBytes) ?? first) })
+            onComplete: { [weak self] _ in metered(self?.read(requests, maxBytes: maxBytes) ?? first) })
         fetchPurgatory.tryCompleteElseWatch(operation, keys: requests.map(\.topicPartition), timeoutMs: maxWaitMs)
     }
 
@@ -67,6 +75,17 @@ extension ReplicaManager {
                 continuation.resume(returning: $0)
             }
         }
+    }
+
+    /// Records in whole batches, from their headers (no decompression).
+    static func recordCount(_ records: ByteBuffer) -> Int {
+        var count = 0
+        var position = records.readerIndex
+        while let header = RecordBatchHeader.peek(records, at: position) {
+            count += Int(max(header.recordsCount, 0))
+            position += header.totalSize
+        }
+        return count
     }
 
     func read(_ requests: [FetchPartitionRequest], maxBytes: Int) -> [FetchPartitionData] {

@@ -26,6 +26,10 @@ extension ReplicaManager {
         } catch {
             return completion(.failure(error))
         }
+        if !append.info.isDuplicate {
+            traffic.recordIn(topic: topicPartition.topic, broker: brokerId, records: append.info.recordCount,
+                             bytes: append.info.validBytes)
+        }
         leaderAppended.withLockedValue { $0 }?(topicPartition)
         // Fetches waiting for data (followers) or for the high watermark (consumers).
         fetchPurgatory.checkAndComplete(topicPartition)

@@ -28,6 +28,8 @@ public final class ReplicaManager: @unchecked Sendable {
     let scheduler: any EngineScheduler
     let logger: Logger
     let alterPartition: AlterPartition
+    /// Counts records and bytes produced and consumed (shared by the cluster's brokers).
+    public let traffic: TrafficMeter
     let partitions = NIOLockedValueBox([TopicPartition: HostedPartition]())
     let producePurgatory: Purgatory<TopicPartition>
     let fetchPurgatory: Purgatory<TopicPartition>
@@ -37,8 +39,10 @@ public final class ReplicaManager: @unchecked Sendable {
     private let checkpointedHighWatermarks: [TopicPartition: Int64]
 
     public init(brokerId: Int32, logDirectory: LogDirectory, config: ReplicationConfig = ReplicationConfig(),
-                scheduler: any EngineScheduler, logger: Logger, alterPartition: @escaping AlterPartition) {
+                scheduler: any EngineScheduler, logger: Logger, traffic: TrafficMeter = TrafficMeter(),
+                alterPartition: @escaping AlterPartition) {
         self.brokerId = brokerId
+        self.traffic = traffic
         self.logDirectory = logDirectory
         self.config = config
         self.scheduler = scheduler
