@@ -71,8 +71,9 @@ let package = Package(
         .executableTarget(
             name: "WharfBench",
             dependencies: [
-                "KafkaProtocol", "LogStore", "CCRC32C",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "CCRC32C",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/WharfBench"

@@ -74,7 +74,11 @@ public final class Cluster: @unchecked Sendable {
             },
             leaders: { [weak self] leaderId in self?.broker(leaderId)?.replicaManager })
         try writeMetaProperties(brokerId: id, directory: broker.directory)
-        broker.replicaManager.onLeaderAppend { [weak self] _ in self?.forEachBroker { $0.fetcher.wakeUp() } }
+        // Wake only the brokers that follow the partition appended to.
+        broker.replicaManager.onLeaderAppend { [weak self] tp in
+            guard let self, let replicas = self.controller.image.partition(tp)?.replicas else { return }
+            for replica in replicas where replica != id { self.broker(replica)?.fetcher.wakeUp() }
+        }
         brokers.withLockedValue { $0[id] = broker }
         // Host what the metadata already assigns to it, as followers until elections say
         // otherwise, then register: the controller unfences it and elects where it can.

@@ -22,6 +22,9 @@ public final class ReplicaFetcher: @unchecked Sendable {
     private let leaders: LeaderLookup
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
+    /// A wake-up is already signalled and not yet consumed: appends arriving in a burst
+    /// wake the fetcher once, not once each.
+    private let wakePending = NIOLockedValueBox(false)
     private let state = NIOLockedValueBox(State())
 
     private struct State {
@@ -47,6 +50,7 @@ public final class ReplicaFetcher: @unchecked Sendable {
         guard begin else { return }
         let thread = Thread { [self] in
             while state.withLockedValue({ $0.running }) {
+                wakePending.withLockedValue { $0 = false }
                 if !runOnce() {
                     _ = wake.wait(timeout: .now() + .milliseconds(Int(follower.config.replicaFetchWaitMaxMs)))
                 }
@@ -70,7 +74,13 @@ public final class ReplicaFetcher: @unchecked Sendable {
         stopped.wait()
     }
 
-    public func wakeUp() { wake.signal() }
+    public func wakeUp() {
+        let signal = wakePending.withLockedValue { pending -> Bool in
+            defer { pending = true }
+            return !pending
+        }
+        if signal { wake.signal() }
+    }
 
     /// One round over every follower partition; returns whether any data moved. Tests call it
     /// directly to replicate deterministically.
