@@ -22,6 +22,8 @@ public final class Cluster: @unchecked Sendable {
     let logger: Logger
     /// Records and bytes in and out per topic, broker and cluster, with a minute of history.
     public let traffic = TrafficMeter()
+    /// Producer ids for InitProducerId, from blocks the controller persists.
+    public let producerIds: ProducerIdManager
     private let brokers = NIOLockedValueBox([Int32: Broker]())
     /// The next run of each periodic task, by name.
     private let timers = NIOLockedValueBox([String: any Cancellable]())
@@ -39,6 +41,8 @@ public final class Cluster: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         controller = try Controller(dataDirectory: options.dataDirectory, config: options.cluster, scheduler: scheduler,
                                     logger: logger)
+        let controller = self.controller
+        producerIds = ProducerIdManager { try controller.allocateProducerIds(brokerId: 1) }
         subscription = controller.subscribe { [weak self] change in self?.apply(change) }.subscription
         for id in 1...Int32(max(options.brokerCount, 1)) { try startBroker(id) }
         schedulePeriodic("heartbeat", every: options.heartbeatIntervalMs) { $0.heartbeats() }

@@ -145,4 +145,30 @@ import Testing
             #expect(ClusterHarness.waitUntil { !FileManager.default.fileExists(atPath: path) })
         }
     }
+
+    @Test func producerIdsAreNeverReusedAcrossRestarts() throws {
+        let harness = try ClusterHarness()
+        let first = try (0..<3).map { _ in try harness.cluster.producerIds.nextProducerId() }
+        #expect(Set(first).count == 3)
+        try harness.restart()
+        let second = try harness.cluster.producerIds.nextProducerId()
+        #expect(second > first.max()!)
+    }
+
+    @Test func unknownTopicIsCreatedOnFirstUseWithTheClusterDefaults() throws {
+        let harness = try ClusterHarness { options in
+            options.cluster.numPartitions = 4
+            options.cluster.defaultReplicationFactor = 2
+        }
+        let topic = try harness.cluster.topicForUse("clicks")
+        #expect(topic.partitionCount == 4)
+        #expect(topic.partitions.values.allSatisfy { $0.replicas.count == 2 })
+        #expect(try harness.produce(TopicPartition(topic: "clicks", partition: 3), ["x"])?.get().firstOffset == 0)
+    }
+
+    @Test func autoCreationCanBeTurnedOff() throws {
+        let harness = try ClusterHarness { $0.cluster.autoCreateTopicsEnable = false }
+        #expect(throws: ControllerError.self) { try harness.cluster.topicForUse("clicks") }
+        #expect(harness.cluster.controller.image.topic(named: "clicks") == nil)
+    }
 }
