@@ -55,6 +55,18 @@ final class ControllerHarness: @unchecked Sendable {
         directory + "/controller/__cluster_metadata-0/00000000000000000000.log"
     }
 
+    /// Moves time forward by `ms` while every live broker heartbeats every 2 s
+    /// (Kafka's `broker.heartbeat.interval.ms`).
+    func advanceWithHeartbeats(byMs ms: Int64) throws {
+        var left = ms
+        while left > 0 {
+            let step = min(left, 2_000)
+            scheduler.advance(byMs: step)
+            left -= step
+            for id in image.activeBrokerIds { try controller.heartbeat(brokerId: id) }
+        }
+    }
+
     func partition(_ topic: String, _ partition: Int32) -> PartitionRegistration? {
         image.partition(TopicPartition(topic, partition))
     }
