@@ -181,6 +181,15 @@ struct MetadataLogTests {
         #expect(records.contains(.topic(name: "orders", id: h.image.topic(named: "orders")!.id)))
     }
 
+    @Test func aTopicWithManyPartitionsIsOneCommitAndReplays() throws {
+        let h = try ControllerHarness()
+        try h.controller.createTopic("wide", partitions: 30_000, replicationFactor: 3)
+        #expect(h.image.topic(named: "wide")?.partitionCount == 30_000)
+        try h.restart()
+        #expect(h.image.topic(named: "wide")?.partitionCount == 30_000)
+        #expect(h.image.partitionsLed(by: 1).count == 10_000)
+    }
+
     static func fileSize(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
