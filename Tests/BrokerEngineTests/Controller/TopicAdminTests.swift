@@ -106,6 +106,28 @@ struct TopicAdminTests {
         #expect(h.image.topicNames == ["exists", "fine", "metrics.a"])
     }
 
+    @Test func manualAssignmentIsValidatedAndKeptAsGiven() throws {
+        let h = try ControllerHarness()
+        try h.controller.fenceBroker(2)
+        let results = h.controller.createTopics([
+            NewTopic(name: "manual", assignment: [0: [2, 1], 1: [1, 0]]),
+            NewTopic(name: "gap", assignment: [0: [0, 1], 2: [1, 0]]),
+            NewTopic(name: "dupbroker", assignment: [0: [1, 1]]),
+            NewTopic(name: "unknownbroker", assignment: [0: [1, 7]]),
+            NewTopic(name: "uneven", assignment: [0: [0, 1], 1: [1]]),
+            NewTopic(name: "allfenced", assignment: [0: [2]]),
+            NewTopic(name: "withcount", numPartitions: 2, assignment: [0: [0]]),
+        ])
+        #expect(results["manual"]?.success?.assignment == [0: [2, 1], 1: [1, 0]])
+        let p0 = try #require(h.partition("manual", 0))
+        #expect(p0.replicas == [2, 1] && p0.isr == [1] && p0.leader == 1, "fenced broker 2 starts outside the ISR")
+        #expect(h.partition("manual", 1)?.leader == 1)
+        for name in ["gap", "dupbroker", "unknownbroker", "uneven", "allfenced"] {
+            #expect(results[name]?.failure?.kafkaCode == 39, "\(name)")
+        }
+        #expect(results["withcount"]?.failure?.kafkaCode == 42)
+    }
+
     @Test func defaultsApplyForMinusOneAndValidateOnlyWritesNothing() throws {
         var config = ClusterConfig()
         config.numPartitions = 4
