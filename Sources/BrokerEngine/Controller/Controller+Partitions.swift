@@ -12,9 +12,9 @@ extension Controller {
     /// AlterPartition (KIP-497), sent by a partition's leader to shrink or expand its ISR.
     /// Checked as Kafka's `ReplicationControlManager.alterPartition` does, in this order:
     /// the partition exists; the sender is a registered broker of the current epoch
-    /// (`staleBrokerEpoch`); its leader epoch is current (`fencedLeaderEpoch`, also for
-    /// an older leader that lost the leadership); it is the leader (`notLeaderOrFollower`);
-    /// the partition epoch is current (`invalidUpdateVersion`); the new ISR holds only
+    /// (`staleBrokerEpoch`); its leader epoch is not older than the partition's
+    /// (`fencedLeaderEpoch`: a leader that lost the leadership); the partition epoch is
+    /// current (`invalidUpdateVersion`); it is the leader (`notLeaderOrFollower`); the new ISR holds only
     /// distinct replicas and the leader (`invalidRequest`); every member is live, not fenced
     /// or shutting down (`ineligibleReplica`, KIP-841).
     ///
@@ -34,14 +34,16 @@ extension Controller {
             if let brokerEpoch, brokerEpoch != broker.epoch {
                 throw .staleBrokerEpoch("Broker \(leaderId) epoch \(brokerEpoch) is not the current epoch \(broker.epoch).")
             }
-            if leaderEpoch < partition.leaderEpoch || (leaderEpoch == partition.leaderEpoch && leaderId != partition.leader) {
+            if leaderEpoch < partition.leaderEpoch {
                 throw .fencedLeaderEpoch("Leader epoch \(leaderEpoch) of \(topicPartition) is older than the current \(partition.leaderEpoch).")
-            }
-            guard leaderId == partition.leader, leaderEpoch == partition.leaderEpoch else {
-                throw .notLeaderOrFollower("Broker \(leaderId) is not the leader of \(topicPartition) at epoch \(leaderEpoch).")
             }
             guard partitionEpoch == partition.partitionEpoch else {
                 throw .invalidUpdateVersion("Partition epoch \(partitionEpoch) of \(topicPartition) is not the current \(partition.partitionEpoch).")
+            }
+            // Kafka answers a newer epoch with NOT_CONTROLLER (another controller may know
+            // it); with one in-process controller the sender simply is not the leader.
+            guard leaderId == partition.leader, leaderEpoch == partition.leaderEpoch else {
+                throw .notLeaderOrFollower("Broker \(leaderId) is not the leader of \(topicPartition) at epoch \(leaderEpoch).")
             }
             guard Set(newIsr).count == newIsr.count, newIsr.allSatisfy(partition.replicas.contains) else {
                 throw .invalidRequest("The new ISR \(newIsr) of \(topicPartition) has duplicates or brokers that are not replicas \(partition.replicas).")

@@ -1,19 +1,23 @@
 import KafkaProtocol
 import LogStore
 
-/// A topic to create (one entry of Kafka's CreateTopics request, without manual
-/// assignments). -1 takes `num.partitions` / `default.replication.factor`.
+/// A topic to create (one entry of Kafka's CreateTopics request). -1 takes
+/// `num.partitions` / `default.replication.factor`; with a manual `assignment` (partition →
+/// replicas, `kafka-topics.sh --replica-assignment`) both must be -1.
 public struct NewTopic: Hashable, Sendable {
     public var name: String
     public var numPartitions: Int32
     public var replicationFactor: Int16
     public var configs: [String: String]
+    public var assignment: [Int32: [Int32]]?
 
-    public init(name: String, numPartitions: Int32 = -1, replicationFactor: Int16 = -1, configs: [String: String] = [:]) {
+    public init(name: String, numPartitions: Int32 = -1, replicationFactor: Int16 = -1, configs: [String: String] = [:],
+                assignment: [Int32: [Int32]]? = nil) {
         self.name = name
         self.numPartitions = numPartitions
         self.replicationFactor = replicationFactor
         self.configs = configs
+        self.assignment = assignment
     }
 }
 
@@ -109,23 +113,35 @@ extension Controller {
             }
             logger.warning("Topic \(topic.name) has '.' or '_'; such names can collide in metric names")
         }
-        let partitions = topic.numPartitions == -1 ? config.numPartitions : topic.numPartitions
-        guard partitions > 0 else {
-            throw .invalidPartitions("Number of partitions was set to an invalid non-positive value.")
-        }
-        let replicationFactor = topic.replicationFactor == -1 ? config.defaultReplicationFactor : topic.replicationFactor
-        guard replicationFactor > 0 else {
-            throw .invalidReplicationFactor("Replication factor must be larger than 0, or -1 to use the default value.")
-        }
-        let brokers = state.activeBrokerIds
-        guard Int(replicationFactor) <= brokers.count else {
-            throw .invalidReplicationFactor(
-                "Unable to replicate the partition \(replicationFactor) time(s): The target replication factor of "
-                    + "\(replicationFactor) cannot be reached because only \(brokers.count) broker(s) are registered.")
-        }
-        try TopicConfigCatalog.validate(topic.configs)
-        let assignment = ReplicaPlacer.assign(partitionCount: Int(partitions), replicationFactor: Int(replicationFactor),
+        let assignment: [Int32: [Int32]]
+        if let manual = topic.assignment {
+            guard topic.numPartitions == -1, topic.replicationFactor == -1 else {
+                throw .invalidRequest("A manual partition assignment was specified, but numPartitions or replicationFactor was not set to -1.")
+            }
+            try validateManualAssignmentLocked(manual)
+            try TopicConfigCatalog.validate(topic.configs)
+            assignment = manual
+        } else {
+            let partitions = topic.numPartitions == -1 ? config.numPartitions : topic.numPartitions
+            guard partitions > 0 else {
+                throw .invalidPartitions("Number of partitions was set to an invalid non-positive value.")
+            }
+            let replicationFactor = topic.replicationFactor == -1 ? config.defaultReplicationFactor : topic.replicationFactor
+            guard replicationFactor > 0 else {
+                throw .invalidReplicationFactor("Replication factor must be larger than 0, or -1 to use the default value.")
+            }
+            let brokers = state.activeBrokerIds
+            guard Int(replicationFactor) <= brokers.count else {
+                throw .invalidReplicationFactor(
+                    "Unable to replicate the partition \(replicationFactor) time(s): The target replication factor of "
+                        + "\(replicationFactor) cannot be reached because only \(brokers.count) broker(s) are registered.")
+            }
+            try TopicConfigCatalog.validate(topic.configs)
+            assignment = ReplicaPlacer.assign(partitionCount: Int(partitions), replicationFactor: Int(replicationFactor),
                                               brokers: brokers, random: &random)
+        }
+        let partitions = Int32(assignment.count)
+        let replicationFactor = Int16(assignment[0]!.count)
         guard !validateOnly else {
             return CreatedTopic(name: topic.name, topicId: .zero, numPartitions: partitions,
                                 replicationFactor: replicationFactor, assignment: assignment)
@@ -141,11 +157,47 @@ extension Controller {
         }
         for partition in 0..<partitions {
             let replicas = assignment[partition]!
-            records.append(.partition(PartitionRecord(topicId: id, partition: partition, replicas: replicas, isr: replicas,
-                                                      leader: replicas[0], leaderEpoch: 0, partitionEpoch: 0)))
+            // Placed replicas are all live; a manual assignment may name fenced brokers,
+            // which start outside the ISR (Kafka's createTopic does the same).
+            let isr = replicas.filter(state.isActive)
+            records.append(.partition(PartitionRecord(topicId: id, partition: partition, replicas: replicas, isr: isr,
+                                                      leader: isr[0], leaderEpoch: 0, partitionEpoch: 0)))
         }
         return CreatedTopic(name: topic.name, topicId: id, numPartitions: partitions,
                             replicationFactor: replicationFactor, assignment: assignment)
+    }
+
+    /// Kafka's `validateManualPartitionAssignment` plus createTopic's checks: partitions
+    /// 0..n-1, each with the same number of distinct registered brokers, at least one live.
+    private func validateManualAssignmentLocked(_ assignment: [Int32: [Int32]]) throws(ControllerError) {
+        guard !assignment.isEmpty, assignment.keys.sorted() == Array(0..<Int32(assignment.count)) else {
+            throw .invalidReplicaAssignment("Partitions should be a consecutive 0-based integer sequence.")
+        }
+        let replicationFactor = assignment[0]!.count
+        for partition in assignment.keys.sorted() {
+            let replicas = assignment[partition]!
+            guard !replicas.isEmpty else {
+                throw .invalidReplicaAssignment("The manual partition assignment includes an empty replica list.")
+            }
+            var seen = Set<Int32>()
+            for broker in replicas {
+                guard seen.insert(broker).inserted else {
+                    throw .invalidReplicaAssignment("The manual partition assignment includes the broker \(broker) more than once.")
+                }
+                guard state.brokers[broker] != nil else {
+                    throw .invalidReplicaAssignment("The manual partition assignment includes broker \(broker), but no such broker is registered.")
+                }
+            }
+            guard replicas.count == replicationFactor else {
+                throw .invalidReplicaAssignment(
+                    "The manual partition assignment includes a partition with \(replicas.count) replica(s), but this is not "
+                        + "consistent with previous partitions, which have \(replicationFactor) replica(s).")
+            }
+            guard replicas.contains(where: state.isActive) else {
+                throw .invalidReplicaAssignment(
+                    "All brokers specified in the manual partition assignment for partition \(partition) are fenced or in controlled shutdown.")
+            }
+        }
     }
 
     /// DeleteTopics: removes each topic (one `removeTopic` record each, its configs with it)

@@ -16,6 +16,9 @@ public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible 
     case invalidPartitions(String)
     /// INVALID_REPLICATION_FACTOR (38): not positive, or more than the live brokers.
     case invalidReplicationFactor(String)
+    /// INVALID_REPLICA_ASSIGNMENT (39): a manual assignment that is not consecutive, has
+    /// duplicates, unknown brokers, uneven replication factors, or only fenced brokers.
+    case invalidReplicaAssignment(String)
     /// INVALID_CONFIG (40): an unknown config name or a value `LogConfig` refuses.
     case invalidConfig(String)
     /// INVALID_REQUEST (42): a malformed request (duplicate names, a non-replica in an ISR).
@@ -47,6 +50,7 @@ public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible 
         case .topicAlreadyExists: return 36
         case .invalidPartitions: return 37
         case .invalidReplicationFactor: return 38
+        case .invalidReplicaAssignment: return 39
         case .invalidConfig: return 40
         case .invalidRequest: return 42
         case .policyViolation: return 44
@@ -62,7 +66,7 @@ public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .unknownTopicOrPartition(let m), .notLeaderOrFollower(let m), .invalidTopic(let m),
-             .topicAlreadyExists(let m), .invalidPartitions(let m), .invalidReplicationFactor(let m),
+             .topicAlreadyExists(let m), .invalidPartitions(let m), .invalidReplicationFactor(let m), .invalidReplicaAssignment(let m),
              .invalidConfig(let m), .invalidRequest(let m), .policyViolation(let m), .fencedLeaderEpoch(let m),
              .staleBrokerEpoch(let m), .invalidUpdateVersion(let m), .ineligibleReplica(let m):
             return m

@@ -25,11 +25,15 @@ final class MetadataLog {
 
     init(directory: String, clock: @escaping @Sendable () -> Int64, logger: Logger) throws(ControllerError) {
         self.clock = clock
+        // One commit is one batch, so the batch limit bounds a commit: 64 MiB fits a
+        // CreateTopics of about a million partitions (Kafka splits such commits instead).
+        var config = LogConfig()
+        config.maxMessageBytes = 64 << 20
         do {
             log = try PartitionLog.open(
                 directory: directory + "/" + Self.topicPartition.directoryName, topicPartition: Self.topicPartition,
-                clock: EngineClock(now: clock), recoveryPoint: 0, logStartOffset: 0, hadCleanShutdown: false,
-                logger: logger)
+                config: config, clock: EngineClock(now: clock), recoveryPoint: 0, logStartOffset: 0,
+                hadCleanShutdown: false, logger: logger)
         } catch {
             throw .storage("cannot open the metadata log in \(directory): \(error)")
         }

@@ -4,8 +4,9 @@ import KafkaProtocol
 /// (ReplicationControlManager hands it the target ISR and the election type):
 ///
 /// - The target ISR may not become empty by removing a broker: the last member stays, so
-///   when it comes back it is still a clean leader (Kafka keeps the last ISR member of an
-///   offline partition; KIP-966's ELR refines this and is not modelled).
+///   when it comes back it is still a clean leader (Kafka's `build()` writes a new ISR
+///   only when the target is non-empty; KIP-966's ELR, which allows an empty ISR, is not
+///   modelled).
 /// - A *preferred* election picks `replicas[0]` when it is acceptable and in the ISR.
 /// - Otherwise the current leader stays if it is acceptable and in the ISR; else the
 ///   first replica, in assignment order, that is acceptable and in the ISR (Kafka's
