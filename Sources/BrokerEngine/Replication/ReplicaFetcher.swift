@@ -14,9 +14,9 @@ import NIOConcurrencyHelpers
 ///
 /// Thread-safe.
 public final class ReplicaFetcher: @unchecked Sendable {
-    /// The replica manager of the broker that leads a partition, or nil when that broker is
-    /// down (the fetch is skipped until the controller names a new leader).
-    public typealias LeaderLookup = @Sendable (_ brokerId: Int32) -> ReplicaManager?
+    /// How to reach the broker that leads a partition, or nil when that broker is down (the
+    /// fetch is skipped until the controller names a new leader).
+    public typealias LeaderLookup = @Sendable (_ brokerId: Int32) -> (any ReplicaFetchSource)?
 
     private let follower: ReplicaManager
     private let leaders: LeaderLookup
@@ -105,7 +105,7 @@ public final class ReplicaFetcher: @unchecked Sendable {
     /// Truncates to where this follower's log and the leader's agree (KIP-279): ask the
     /// leader where our latest epoch ends in its log and cut there (or at our own end of that
     /// epoch when the leader knows only an older one).
-    private func truncate(_ partition: HostedPartition, state: HostedPartition.FollowerState, leader: ReplicaManager) throws {
+    private func truncate(_ partition: HostedPartition, state: HostedPartition.FollowerState, leader: any ReplicaFetchSource) throws {
         let log = partition.log
         let target: Int64
         if let latest = log.latestEpoch {
@@ -128,7 +128,7 @@ public final class ReplicaFetcher: @unchecked Sendable {
     }
 
     /// Fetches from the log end; returns whether records were appended.
-    private func fetch(_ partition: HostedPartition, state: HostedPartition.FollowerState, leader: ReplicaManager) throws -> Bool {
+    private func fetch(_ partition: HostedPartition, state: HostedPartition.FollowerState, leader: any ReplicaFetchSource) throws -> Bool {
         let log = partition.log
         let fetchOffset = log.logEndOffset
         let result: ReplicaFetchResult

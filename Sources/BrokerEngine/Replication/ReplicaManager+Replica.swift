@@ -9,7 +9,17 @@ public struct ReplicaFetchResult: Sendable {
     public var logEndOffset: Int64
 }
 
-extension ReplicaManager {
+/// What a follower needs from its leader: the replica Fetch and OffsetForLeaderEpoch. The
+/// in-process cluster calls the leader's `ReplicaManager` directly; a networked follower
+/// would implement this over the wire with the same two requests.
+public protocol ReplicaFetchSource: Sendable {
+    func replicaFetch(_ topicPartition: TopicPartition, replicaId: Int32, fetchOffset: Int64,
+                      currentLeaderEpoch: Int32, maxBytes: Int) throws(ReplicationError) -> ReplicaFetchResult
+    func offsetForLeaderEpoch(_ topicPartition: TopicPartition, currentLeaderEpoch: Int32,
+                              leaderEpoch: Int32) throws(ReplicationError) -> (epoch: Int32, endOffset: Int64)
+}
+
+extension ReplicaManager: ReplicaFetchSource {
     /// A follower's fetch from this leader (Kafka's replica Fetch, in process). It tells the
     /// leader how far the follower is (`fetchOffset`), which may move the high watermark and
     /// complete waiting `acks=all` produces, or let the follower back into the ISR; then it
