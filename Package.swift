@@ -48,10 +48,11 @@ let package = Package(
         // The in-process cluster; for now the classic group coordinator (Groups/).
         .target(
             name: "BrokerEngine",
-            // LogStore supplies TopicPartition and the logs; KafkaProtocol the record batches
-            // and primitives that `__consumer_offsets` records are made of (OffsetsTopic/).
+            // LogStore supplies TopicPartition and the logs (the controller's metadata log
+            // too); KafkaProtocol the ByteBuffer primitives and KafkaUUID of metadata records.
             dependencies: [
                 "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,8 +71,9 @@ let package = Package(
         .executableTarget(
             name: "WharfBench",
             dependencies: [
-                "KafkaProtocol", "LogStore", "CCRC32C",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "CCRC32C",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/WharfBench"
@@ -101,13 +103,18 @@ let package = Package(
         ),
         .testTarget(
             name: "WharfCLITests",
-            dependencies: ["wharf", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "wharf", "KafkaProtocol", "LogStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "BrokerEngineTests",
             dependencies: [
                 "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

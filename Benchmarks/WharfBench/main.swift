@@ -13,7 +13,8 @@ print("Wharf benchmarks: \(mebibytes) MiB in \(benchDirectory), \(ProcessInfo.pr
 runCRCBench()
 do {
     try runLogBench(directory: benchDirectory, totalBytes: mebibytes << 20)
+    try runClusterBench(directory: benchDirectory + "-cluster")
 } catch {
-    print("log benchmark failed: \(error)")
+    print("benchmark failed: \(error)")
     exit(1)
 }

@@ -36,6 +36,18 @@ struct IndexFileWriter {
         pending.clear()
     }
 
+    /// Writes pending entries, then syncs the file.
+    mutating func sync() throws {
+        try writePending()
+        try file.sync()
+    }
+
+    /// Writes pending entries (best effort: a missing entry only costs a rebuild) and closes.
+    mutating func close() {
+        try? writePending()
+        file.close()
+    }
+
     /// Makes the file hold exactly the first `bytes` bytes of entries (pending ones included).
     mutating func truncate(to bytes: Int) throws {
         try writePending()

@@ -23,6 +23,7 @@ public final class LogDirectory: @unchecked Sendable {
     private let clock: any Clock
     private let logger: Logger
     private let configForTopic: @Sendable (String) -> LogConfig
+    private let producerStateConfig: ProducerStateManagerConfig
     private let lock = NIOLock()
     private var partitions: [TopicPartition: PartitionLog] = [:]
     private var recoveryPoints: [TopicPartition: Int64]
@@ -30,15 +31,19 @@ public final class LogDirectory: @unchecked Sendable {
     private var isClosed = false
 
     /// Opens (creating) the directory and every partition in it.
-    /// - Parameter configForTopic: each topic's config (default: Kafka's defaults).
+    /// - Parameters:
+    ///   - configForTopic: each topic's config (default: Kafka's defaults).
+    ///   - producerStateConfig: `producer.id.expiration.ms` for every partition.
     public init(
         path: String, clock: any Clock = SystemClock(), logger: Logger = Logger(label: "wharf.logstore"),
+        producerStateConfig: ProducerStateManagerConfig = ProducerStateManagerConfig(),
         configForTopic: @escaping @Sendable (String) -> LogConfig = { _ in LogConfig() }
     ) throws {
         self.path = path
         self.clock = clock
         self.logger = logger
         self.configForTopic = configForTopic
+        self.producerStateConfig = producerStateConfig
         try FileSystem.createDirectory(path)
         let marker = path + "/" + Self.cleanShutdownFileName
         hadCleanShutdown = FileSystem.exists(marker)
@@ -65,7 +70,8 @@ public final class LogDirectory: @unchecked Sendable {
             partitions[topicPartition] = try PartitionLog.open(
                 directory: path + "/" + name, topicPartition: topicPartition, config: configForTopic(topicPartition.topic),
                 clock: clock, recoveryPoint: recoveryPoints[topicPartition] ?? 0,
-                logStartOffset: logStartOffsets[topicPartition] ?? 0, hadCleanShutdown: hadCleanShutdown, logger: logger)
+                logStartOffset: logStartOffsets[topicPartition] ?? 0, hadCleanShutdown: hadCleanShutdown,
+                producerStateConfig: producerStateConfig, logger: logger)
         }
         if hadCleanShutdown {
             try FileSystem.remove(marker)
@@ -91,7 +97,7 @@ public final class LogDirectory: @unchecked Sendable {
             let log = try PartitionLog.open(
                 directory: path + "/" + topicPartition.directoryName, topicPartition: topicPartition,
                 config: config ?? configForTopic(topicPartition.topic), clock: clock, recoveryPoint: 0,
-                logStartOffset: 0, hadCleanShutdown: true, logger: logger)
+                logStartOffset: 0, hadCleanShutdown: true, producerStateConfig: producerStateConfig, logger: logger)
             try FileSystem.syncDirectory(path)
             partitions[topicPartition] = log
             return log
@@ -119,7 +125,8 @@ public final class LogDirectory: @unchecked Sendable {
     }
 
     /// Writes `recovery-point-offset-checkpoint` and `log-start-offset-checkpoint` for every
-    /// open partition (Kafka does this every 60 s and at shutdown).
+    /// open partition (Kafka does this every 60 s and at shutdown), then deletes the producer
+    /// snapshots recovery no longer needs (Kafka's `deleteSnapshotsAfterRecoveryPointCheckpoint`).
     public func checkpoint() throws {
         try lock.withLock { try checkpointLocked() }
     }
@@ -131,6 +138,7 @@ public final class LogDirectory: @unchecked Sendable {
         }
         try OffsetCheckpointFile(path: path + "/" + OffsetCheckpointFile.recoveryPoint).write(recoveryPoints)
         try OffsetCheckpointFile(path: path + "/" + OffsetCheckpointFile.logStartOffset).write(logStartOffsets)
+        for log in partitions.values { try log.deleteSnapshotsAfterRecoveryPointCheckpoint() }
     }
 
     /// Clean shutdown: closes every partition (flush, trim indexes), writes both checkpoints,

@@ -30,6 +30,18 @@ public enum LogStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case closed(String)
     /// A directory or name that is not `<topic>-<partition>`.
     case invalidTopicPartition(String)
+    /// An idempotent producer's batch carries an epoch older than the one the partition knows:
+    /// a zombie producer was fenced (Kafka's `InvalidProducerEpochException`, answered as
+    /// `INVALID_PRODUCER_EPOCH` to Produce since 2.7, `PRODUCER_FENCED` on transactional paths).
+    case invalidProducerEpoch(producerId: Int64, epoch: Int16, currentEpoch: Int16, offset: Int64)
+    /// A batch's first sequence does not follow the producer's last one, or a new epoch does not
+    /// start at sequence 0 (`OUT_OF_ORDER_SEQUENCE_NUMBER`). `lastSequence` is -1 for a new epoch.
+    case outOfOrderSequence(producerId: Int64, epoch: Int16, firstSequence: Int32, lastSequence: Int32, offset: Int64)
+    /// A non-transactional batch from a producer with an open transaction (`INVALID_TXN_STATE`).
+    case invalidTxnState(producerId: Int64, offset: Int64)
+    /// A `.snapshot` file with a bad CRC, version or length; the loader deletes it and falls back
+    /// to an older one (Kafka's `CorruptSnapshotException`). No Kafka error code: never reaches a client.
+    case corruptProducerSnapshot(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,6 +64,15 @@ public enum LogStoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidConfig(key, value, why): return "invalid value '\(value)' for config \(key): \(why)"
         case let .closed(what): return "\(what) is closed"
         case let .invalidTopicPartition(name): return "'\(name)' is not a <topic>-<partition> name"
+        case let .invalidProducerEpoch(id, epoch, current, offset):
+            return "epoch of producer \(id) at offset \(offset) is \(epoch), older than the last seen epoch \(current)"
+        case let .outOfOrderSequence(id, epoch, first, last, offset):
+            return last < 0
+                ? "sequence \(first) of producer \(id) at offset \(offset) does not start its new epoch \(epoch) at 0"
+                : "out of order sequence \(first) of producer \(id) (epoch \(epoch)) at offset \(offset): last appended sequence is \(last)"
+        case let .invalidTxnState(id, offset):
+            return "producer \(id) sent a non-transactional batch at offset \(offset) while its transaction is open"
+        case let .corruptProducerSnapshot(path, why): return "corrupt producer snapshot \(path): \(why)"
         }
     }
 }

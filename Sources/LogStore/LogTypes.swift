@@ -30,6 +30,9 @@ public struct LogAppendInfo: Sendable, Equatable {
     public var recordCount: Int
     public var batchCount: Int
     public var logStartOffset: Int64
+    /// True when the append was a producer's retry of a batch already in the log: nothing was
+    /// written and the offsets (and timestamp) are those of the original batch.
+    public var isDuplicate: Bool = false
 }
 
 /// Whole batches read from the log, and the log's range at the time of the read.
@@ -46,6 +49,12 @@ public struct TimestampAndOffset: Sendable, Equatable {
     public var timestamp: Int64
     public var offset: Int64
     public var leaderEpoch: Int32?
+
+    public init(timestamp: Int64, offset: Int64, leaderEpoch: Int32?) {
+        self.timestamp = timestamp
+        self.offset = offset
+        self.leaderEpoch = leaderEpoch
+    }
 
     /// ListOffsets special timestamps.
     public static let latest: Int64 = -1

@@ -31,6 +31,9 @@ extension PartitionLog {
             logStartOffsetStorage = min(logStartOffsetStorage, logEndOffsetStorage)
             directoryNeedsSync = true
             try epochCache.truncateFromEnd(logEndOffsetStorage)
+            // Kafka's truncateTo → rebuildProducerState: later snapshots go, the state is
+            // reloaded from the latest snapshot at or below the new end and replayed.
+            try rebuildProducerStateLocked(reloadFromCleanShutdown: false)
             return true
         }
     }
@@ -57,6 +60,8 @@ extension PartitionLog {
         recoveryPointStorage = offset
         directoryNeedsSync = true
         try epochCache.clear()
+        try producerState.truncateFullyAndStartAt(offset)
+        try rebuildProducerStateLocked(reloadFromCleanShutdown: false)
     }
 
     // MARK: Retention
@@ -133,6 +138,7 @@ extension PartitionLog {
                 logStartOffsetStorage = offset
                 recoveryPointStorage = max(recoveryPointStorage, min(offset, logEndOffsetStorage))
                 try epochCache.truncateFromStart(offset)
+                producerState.onLogStartOffsetIncremented(offset)
             }
             let start = logStartOffsetStorage
             _ = try deleteSegmentsLocked(highWatermark: nil, reason: "below log start offset \(start)") { _, next in
@@ -163,12 +169,15 @@ extension PartitionLog {
             logger.info("Deleting segment \(segment.logPath) (offsets from \(segment.baseOffset), \(segment.size) bytes): \(reason)")
             try segment.delete()
             segments.remove(baseOffset: segment.baseOffset)
+            // Kafka's deleteProducerSnapshots: a deleted segment's snapshot goes with it.
+            try producerState.deleteSnapshot(at: segment.baseOffset)
         }
         directoryNeedsSync = true
         if let first = segments.first, first.baseOffset > logStartOffsetStorage {
             logStartOffsetStorage = first.baseOffset
             recoveryPointStorage = max(recoveryPointStorage, logStartOffsetStorage)
             try epochCache.truncateFromStart(logStartOffsetStorage)
+            producerState.onLogStartOffsetIncremented(logStartOffsetStorage)
         }
         return deletable.count
     }

@@ -12,8 +12,9 @@ import NIOCore
 /// bytes, so a returned buffer stays valid after later truncation or deletion.
 ///
 /// Directory contents it owns: `<20-digit base offset>.log/.index/.timeindex` per segment
-/// (see `Segment`, `OffsetIndex`, `TimeIndex`) and `leader-epoch-checkpoint`
-/// (see `LeaderEpochCheckpointFile`).
+/// (see `Segment`, `OffsetIndex`, `TimeIndex`), `leader-epoch-checkpoint`
+/// (see `LeaderEpochCheckpointFile`) and `<20-digit offset>.snapshot` producer state
+/// snapshots (see `ProducerSnapshotFile`, `ProducerStateManager`).
 public final class PartitionLog: @unchecked Sendable {
     public let topicPartition: TopicPartition
     public let directory: String
@@ -29,10 +30,11 @@ public final class PartitionLog: @unchecked Sendable {
     var lastFlushTime: Int64
     var directoryNeedsSync = false
     var epochCache: LeaderEpochCache
+    let producerState: ProducerStateManager
     var isClosed = false
 
     private init(topicPartition: TopicPartition, directory: String, config: LogConfig, clock: any Clock,
-                 logger: Logger, loaded: LoadedLog, epochCache: LeaderEpochCache) {
+                 logger: Logger, loaded: LoadedLog, epochCache: LeaderEpochCache, producerState: ProducerStateManager) {
         self.topicPartition = topicPartition
         self.directory = directory
         self.configStorage = config
@@ -44,6 +46,7 @@ public final class PartitionLog: @unchecked Sendable {
         self.recoveryPointStorage = loaded.recoveryPoint
         self.lastFlushTime = clock.milliseconds()
         self.epochCache = epochCache
+        self.producerState = producerState
     }
 
     /// Opens (creating if needed) the log in `directory`, recovering it with `LogLoader`.
@@ -53,10 +56,16 @@ public final class PartitionLog: @unchecked Sendable {
     ///     holding it are scanned.
     ///   - logStartOffset: from `log-start-offset-checkpoint`; 0 for a new log.
     ///   - hadCleanShutdown: true skips the scan (the `.kafka_cleanshutdown` marker existed).
+    ///   - producerStateConfig: `producer.id.expiration.ms`, a broker setting.
+    ///
+    /// Producer state is then loaded from the latest readable `.snapshot` and the batch headers
+    /// after it (see `rebuildProducerStateLocked`), so duplicates are still detected after a
+    /// restart, clean or not.
     public static func open(
         directory: String, topicPartition: TopicPartition, config: LogConfig = LogConfig(),
         clock: any Clock = SystemClock(), recoveryPoint: Int64 = 0, logStartOffset: Int64 = 0,
-        hadCleanShutdown: Bool = false, logger: Logger = Logger(label: "wharf.logstore")
+        hadCleanShutdown: Bool = false, producerStateConfig: ProducerStateManagerConfig = ProducerStateManagerConfig(),
+        logger: Logger = Logger(label: "wharf.logstore")
     ) throws -> PartitionLog {
         var logger = logger
         logger[metadataKey: "partition"] = "\(topicPartition)"
@@ -73,8 +82,11 @@ public final class PartitionLog: @unchecked Sendable {
         }
         try cache.truncateFromEnd(loaded.logEndOffset)
         try cache.truncateFromStart(loaded.logStartOffset)
+        let producerState = try ProducerStateManager(directory: directory, config: producerStateConfig, logger: logger)
+        try producerState.removeStraySnapshots(segmentBaseOffsets: loaded.segments.all.map(\.baseOffset))
         let log = PartitionLog(topicPartition: topicPartition, directory: directory, config: config, clock: clock,
-                               logger: logger, loaded: loaded, epochCache: cache)
+                               logger: logger, loaded: loaded, epochCache: cache, producerState: producerState)
+        try log.lock.withLock { try log.rebuildProducerStateLocked(reloadFromCleanShutdown: hadCleanShutdown) }
         logger.info("Loaded log \(directory): \(loaded.segments.count) segments, log start offset \(loaded.logStartOffset), log end offset \(loaded.logEndOffset), recovery point \(loaded.recoveryPoint)")
         return log
     }
@@ -122,6 +134,11 @@ public final class PartitionLog: @unchecked Sendable {
     /// recomputed). A replica append keeps the leader's offsets, which must not go below the
     /// log end offset. A newer epoch in the batches is recorded in the leader epoch cache.
     /// Nothing is written unless every batch is valid.
+    ///
+    /// Batches with a producer id go through `ProducerStateManager`: for a leader, a retry of
+    /// one of the producer's last 5 batches is answered with that batch's offsets
+    /// (`isDuplicate`) and nothing is written; an older epoch throws `invalidProducerEpoch`, a
+    /// gap in the sequence `outOfOrderSequence`. A replica's batches update the state unchecked.
     public func append(_ batches: ByteBuffer, leaderEpoch: Int32, origin: AppendOrigin = .leader) throws -> LogAppendInfo {
         try lock.withLock {
             try checkOpen()
@@ -146,6 +163,22 @@ public final class PartitionLog: @unchecked Sendable {
             case .replica:
                 try AppendValidator.checkReplicaOffsets(located, logEndOffset: logEndOffsetStorage)
                 appendTime = -1
+            }
+            let producerUpdates: [Int64: ProducerStateEntry]
+            switch try producerState.analyze(located.lazy.map(\.header), origin: origin) {
+            case let .duplicate(batch):
+                // Kafka's UnifiedLog.append answers a duplicate with the original offsets. Kafka
+                // also reports the batch's timestamp as its log append time even for CreateTime
+                // topics; here it is only reported when the topic stamps LogAppendTime, so a
+                // client never mistakes a CreateTime for a broker stamp.
+                logger.debug("Duplicate batch: returning the offsets of \(batch)")
+                return LogAppendInfo(firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, maxTimestamp: batch.timestamp,
+                                     offsetOfMaxTimestamp: batch.lastOffset,
+                                     logAppendTime: config.messageTimestampType == .logAppendTime ? batch.timestamp : -1,
+                                     validBytes: 0, recordCount: 0, batchCount: 0, logStartOffset: logStartOffsetStorage,
+                                     isDuplicate: true)
+            case let .updates(updates):
+                producerUpdates = updates
             }
             var pending: [PendingBatch] = []
             pending.reserveCapacity(located.count)
@@ -174,6 +207,7 @@ public final class PartitionLog: @unchecked Sendable {
                                               firstOffset: firstOffset, lastOffset: lastOffset, now: now)
             try segment.append(data, batches: pending)
             logEndOffsetStorage = lastOffset + 1
+            producerState.apply(producerUpdates, mapEndOffset: logEndOffsetStorage)
             for batch in located where batch.header.partitionLeaderEpoch >= 0 {
                 if epochCache.latestEpoch.map({ batch.header.partitionLeaderEpoch > $0 }) ?? true {
                     try epochCache.assign(epoch: batch.header.partitionLeaderEpoch, startOffset: batch.header.baseOffset)
@@ -232,6 +266,10 @@ public final class PartitionLog: @unchecked Sendable {
         let segment = try loader.makeSegment(baseOffset: newBaseOffset)
         segments.add(segment)
         directoryNeedsSync = true
+        // Kafka's UnifiedLog.roll: a snapshot named by the new segment's base offset, so that
+        // recovering this segment can start from it and scan only this segment.
+        producerState.updateMapEndOffset(newBaseOffset)
+        try producerState.takeSnapshot()
         logger.info("Rolled new segment \(segment.logPath) at offset \(newBaseOffset): \(reason)")
         try flushLocked(upTo: newBaseOffset)
         return segment
@@ -288,11 +326,13 @@ public final class PartitionLog: @unchecked Sendable {
         }
     }
 
-    /// Flushes everything, writes the final time index entries, trims the indexes and closes
+    /// Flushes everything, writes the final time index entries, trims the indexes, writes a
+    /// producer snapshot at the log end offset (so the next open need not scan) and closes
     /// the files. The recovery point is then the log end offset. Later calls throw `closed`.
     public func close() throws {
         try lock.withLock {
             guard !isClosed else { return }
+            try producerState.takeSnapshot()
             try segments.active?.onBecomeInactive()
             try flushLocked(upTo: logEndOffsetStorage)
             try segments.active?.flush()

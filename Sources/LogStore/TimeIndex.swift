@@ -120,15 +120,7 @@ final class TimeIndex {
         }
     }
 
-    /// Writes pending entries, then syncs the file.
-    func sync() throws {
-        try writer.writePending()
-        try writer.file.sync()
-    }
-    /// Writes pending entries (best effort: a missing entry only costs a rebuild) and closes.
-    func close() {
-        try? writer.writePending()
-        writer.file.close()
-    }
+    func sync() throws { try writer.sync() }
+    func close() { writer.close() }
     func rename(to newPath: String) throws { try writer.file.rename(to: newPath) }
 }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct DumpLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dump-log",
-        abstract: "Print the contents of .log, .index and .timeindex segment files.",
+        abstract: "Print the contents of .log, .index, .timeindex and .snapshot files.",
         discussion: """
             Output has the shape of Apache Kafka's kafka-dump-log.sh, so the same reading habits \
             and scripts work. Files written by any Kafka can be dumped.
@@ -26,7 +26,7 @@ struct DumpLogCommand: ParsableCommand {
     @Option(name: .customLong("max-message-bytes"), help: "Largest batch to expect (max.message.bytes).")
     var maxMessageBytes: Int = 1_048_588
 
-    @Argument(help: "Segment files to dump (.log, .index, .timeindex).")
+    @Argument(help: "Files to dump (.log, .index, .timeindex, .snapshot).")
     var files: [String] = []
 
     /// Kafka's `--files` spelling, for scripts written against kafka-dump-log.sh.
@@ -72,6 +72,7 @@ struct SegmentDump {
                                   maxDecompressedBytes: maxMessageBytes * 64).dump(path: path)
                 case "index": try indexes.dumpOffsetIndex(path: path)
                 case "timeindex": try indexes.dumpTimeIndex(path: path)
+                case "snapshot": try SnapshotDumper(output: output).dump(path: path)
                 default: output.error("Ignoring unknown file \(path)")
                 }
             } catch {

@@ -24,7 +24,9 @@ import Testing
         _ = try log.append(TestBatch.make(), leaderEpoch: 0)
         try log.close()
         #expect(try fixture.directory.names() == [
-            "00000000000000000000.index", "00000000000000000000.log", "00000000000000000000.timeindex", "leader-epoch-checkpoint",
+            "00000000000000000000.index", "00000000000000000000.log", "00000000000000000000.timeindex",
+            // Kafka's UnifiedLog.close: a producer snapshot at the log end offset.
+            "00000000000000000001.snapshot", "leader-epoch-checkpoint",
         ])
     }
 

@@ -69,7 +69,25 @@ struct RecordLinePrinter {
         }
     }
 
+    /// Keys and payloads as UTF-8, like Kafka's StringDecoder, except that control characters
+    /// are escaped (`\x0a`): one record stays one line, so the output can be grepped and a
+    /// binary payload can't drive the terminal. Invalid UTF-8 shows as U+FFFD.
     static func text(_ bytes: ByteBuffer) -> String {
-        String(decoding: bytes.readableBytesView, as: UTF8.self)
+        let decoded = String(decoding: bytes.readableBytesView, as: UTF8.self)
+        guard decoded.unicodeScalars.contains(where: isControl) else { return decoded }
+        var escaped = ""
+        for scalar in decoded.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                escaped += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F
     }
 }

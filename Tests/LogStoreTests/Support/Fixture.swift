@@ -8,6 +8,7 @@ final class LogFixture {
     var config: LogConfig
     let logs = CapturedLogs()
     let topicPartition = TopicPartition(topic: "orders", partition: 0)
+    var producerStateConfig = ProducerStateManagerConfig()
 
     init(_ overrides: [String: String] = [:]) {
         directory = TemporaryDirectory()
@@ -22,7 +23,7 @@ final class LogFixture {
     func open(clean: Bool = false, recoveryPoint: Int64 = 0, logStartOffset: Int64 = 0) throws -> PartitionLog {
         try PartitionLog.open(directory: path, topicPartition: topicPartition, config: config, clock: clock,
                               recoveryPoint: recoveryPoint, logStartOffset: logStartOffset, hadCleanShutdown: clean,
-                              logger: logs.logger)
+                              producerStateConfig: producerStateConfig, logger: logs.logger)
     }
 
     /// Appends `count` one-record batches as leader, timestamps from the clock.

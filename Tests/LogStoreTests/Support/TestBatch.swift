@@ -136,3 +136,15 @@ func readAll(_ log: PartitionLog) throws -> LogReadResult {
     result.records = all
     return result
 }
+
+extension TestBatch {
+    /// One idempotent producer's batch of `count` records: sequences `sequence...sequence+count-1`
+    /// (wrapping as Kafka's), timestamps from `timestamp`.
+    static func producer(_ producerId: Int64, epoch: Int16 = 0, sequence: Int32, count: Int = 1, baseOffset: Int64 = 0,
+                         timestamp: Int64 = 1_700_000_000_000, isTransactional: Bool = false, isControl: Bool = false) -> ByteBuffer {
+        let value = ByteBuffer(repeating: 0x70, count: 8)
+        let entries = (0..<count).map { RecordBatch.Entry(key: nil, value: value, timestamp: timestamp + Int64($0)) }
+        return encode(RecordBatch(records: entries, baseOffset: baseOffset, producerId: producerId, producerEpoch: epoch,
+                                  baseSequence: sequence, isTransactional: isTransactional, isControl: isControl), .none)
+    }
+}

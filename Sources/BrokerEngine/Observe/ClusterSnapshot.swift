@@ -1,0 +1,74 @@
+import LogStore
+
+/// The cluster as an observer (the console) sees it at one moment: brokers, topics and
+/// partitions with their replica status and sizes, and traffic rates with a short history.
+/// A value: reading it never touches the engine.
+public struct ClusterSnapshot: Sendable {
+    public var takenAtMs: Int64
+    public var clusterId: String
+    public var brokers: [BrokerSnapshot]
+    public var topics: [TopicSnapshot]
+    public var rates: TrafficMeter.Rates
+    /// Oldest first, one sample a second.
+    public var rateHistory: [TrafficMeter.Rates]
+
+    public var partitionCount: Int { topics.reduce(0) { $0 + $1.partitions.count } }
+    public var underReplicatedCount: Int { topics.reduce(0) { $0 + $1.underReplicatedCount } }
+    public var offlineCount: Int { topics.reduce(0) { $0 + $1.partitions.filter(\.isOffline).count } }
+    public var brokersUp: Int { brokers.filter { $0.state == .up }.count }
+}
+
+public struct BrokerSnapshot: Sendable, Equatable {
+    public enum State: String, Sendable {
+        /// Running and unfenced.
+        case up
+        /// Stopped by the operator (controlled shutdown or kill).
+        case stopped
+        /// Running but fenced by the controller (missed heartbeats), or registered and not yet unfenced.
+        case fenced
+    }
+
+    public var id: Int32
+    public var state: State
+    public var leaderCount: Int
+    public var replicaCount: Int
+    public var bytesOnDisk: Int
+    public var rates: TrafficMeter.Rates
+}
+
+public struct TopicSnapshot: Sendable {
+    public var name: String
+    public var id: String
+    public var partitions: [PartitionSnapshot]
+    /// Configs set on the topic (the rest are Kafka's defaults).
+    public var configOverrides: [String: String]
+    public var rates: TrafficMeter.Rates
+    public var rateHistory: [TrafficMeter.Rates]
+
+    public var replicationFactor: Int { partitions.first?.replicas.count ?? 0 }
+    /// Records readable now: high watermark minus log start, summed.
+    public var records: Int64 { partitions.reduce(0) { $0 + max(0, $1.highWatermark - $1.logStartOffset) } }
+    public var sizeBytes: Int { partitions.reduce(0) { $0 + $1.sizeBytes } }
+    public var underReplicatedCount: Int { partitions.filter(\.isUnderReplicated).count }
+}
+
+public struct PartitionSnapshot: Sendable, Equatable {
+    public var partition: Int32
+    /// -1 when offline.
+    public var leader: Int32
+    public var leaderEpoch: Int32
+    public var replicas: [Int32]
+    public var isr: [Int32]
+    public var logStartOffset: Int64
+    public var highWatermark: Int64
+    public var logEndOffset: Int64
+    /// Size of the leader's log (or of a live replica's when the leader is down).
+    public var sizeBytes: Int
+    public var segmentCount: Int
+
+    public var isOffline: Bool { leader < 0 }
+    /// Fewer in-sync replicas than replicas (Kafka's UnderReplicatedPartitions).
+    public var isUnderReplicated: Bool { isr.count < replicas.count }
+    /// Replicas outside the ISR, in assignment order.
+    public var outOfSyncReplicas: [Int32] { replicas.filter { !isr.contains($0) } }
+}
