@@ -25,6 +25,9 @@ public final class Cluster: @unchecked Sendable {
     /// Producer ids for InitProducerId, from blocks the controller persists.
     public let producerIds: ProducerIdManager
     private let brokers = NIOLockedValueBox([Int32: Broker]())
+    /// The running brokers, for closures that must not hold the cluster (the offsets store).
+    var brokerRegistry: NIOLockedValueBox<[Int32: Broker]> { brokers }
+    private let groupCoordinator = NIOLockedValueBox<GroupCoordinator?>(nil)
     /// The next run of each periodic task, by name.
     private let timers = NIOLockedValueBox([String: any Cancellable]())
     private let closed = NIOLockedValueBox(false)
@@ -45,6 +48,10 @@ public final class Cluster: @unchecked Sendable {
         producerIds = ProducerIdManager { try controller.allocateProducerIds(brokerId: 1) }
         subscription = controller.subscribe { [weak self] change in self?.apply(change) }.subscription
         for id in 1...Int32(max(options.brokerCount, 1)) { try startBroker(id) }
+        try ensureOffsetsTopic()
+        let coordinator = try GroupCoordinator(config: options.groups, scheduler: scheduler, store: makeOffsetsStore(),
+                                               logger: logger)
+        groupCoordinator.withLockedValue { $0 = coordinator }
         schedulePeriodic("heartbeat", every: options.heartbeatIntervalMs) { $0.heartbeats() }
         schedulePeriodic("isr-check", every: options.effectiveIsrCheckIntervalMs) {
             $0.forEachBroker { $0.replicaManager.checkIsrChanges() }
@@ -52,6 +59,12 @@ public final class Cluster: @unchecked Sendable {
         schedulePeriodic("checkpoint", every: options.replication.highWatermarkCheckpointIntervalMs) { $0.checkpoint() }
         schedulePeriodic("retention", every: options.retentionCheckIntervalMs) { $0.enforceRetention() }
         schedulePeriodic("traffic", every: 1_000) { $0.traffic.sample(nowMs: $0.scheduler.nowMs) }
+    }
+
+    /// The consumer group coordinator (classic protocol), persisting to `__consumer_offsets`.
+    public var groups: GroupCoordinator {
+        // Set at the end of init, before anyone can hold the cluster.
+        groupCoordinator.withLockedValue { $0! }
     }
 
     // MARK: Brokers
@@ -120,6 +133,7 @@ public final class Cluster: @unchecked Sendable {
         for id in runningBrokerIds {
             do { try stopBroker(id, controlled: true) } catch { logger.error("Broker \(id) did not stop cleanly: \(error)") }
         }
+        groupCoordinator.withLockedValue { $0 }?.shutdown()
         subscription?.cancel()
         controller.close()
     }

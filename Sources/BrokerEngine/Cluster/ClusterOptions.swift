@@ -15,6 +15,12 @@ public struct ClusterOptions: Sendable {
     /// How often leaders look for followers to drop from the ISR (Kafka checks every
     /// `replica.lag.time.max.ms` / 2).
     public var isrCheckIntervalMs: Int64?
+    /// The group coordinator's settings.
+    public var groups = GroupCoordinatorConfig()
+    /// `offsets.topic.num.partitions`: fixed once `__consumer_offsets` exists.
+    public var offsetsTopicPartitions: Int32 = 50
+    /// `offsets.topic.replication.factor`, capped by the brokers there are.
+    public var offsetsTopicReplicationFactor: Int16 = 3
     /// `log.retention.check.interval.ms`: how often retention runs.
     public var retentionCheckIntervalMs: Int64 = 300_000
 

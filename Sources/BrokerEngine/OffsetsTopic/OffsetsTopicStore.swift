@@ -53,6 +53,10 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     public let leaderEpoch: Int32
     let clock: any Clock
     let partitionLog: @Sendable (Int32) throws -> PartitionLog
+    /// Appends a batch to partition `i`; nil appends straight to `partitionLog(i)`. A
+    /// replicated topic passes its leader's produce path, so the high watermark and the
+    /// followers see the write.
+    let appendBatch: (@Sendable (Int32, ByteBuffer) throws -> Void)?
     let lock = NIOLock()
     /// The replayed state plus every write since; nil until the first `load()` (or write).
     private var state: OffsetsTopicState?
@@ -62,9 +66,11 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     ///     created with, or groups move to other partitions and their records are not found.
     ///   - partitionLog: the log of partition `i` of `__consumer_offsets` (created on demand
     ///     by the caller; called for every partition by `load()`).
+    ///   - appendBatch: how a batch reaches partition `i`, when not by appending to its log.
     public init(partitionCount: Int32 = OffsetsTopicStore.defaultPartitionCount,
                 compression: CompressionCodec = .none, leaderEpoch: Int32 = 0,
                 clock: any Clock = SystemClock(),
+                appendBatch: (@Sendable (Int32, ByteBuffer) throws -> Void)? = nil,
                 partitionLog: @escaping @Sendable (Int32) throws -> PartitionLog) {
         precondition(partitionCount > 0, "offsets.topic.num.partitions must be positive")
         self.partitionCount = partitionCount
@@ -72,6 +78,7 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
         self.leaderEpoch = leaderEpoch
         self.clock = clock
         self.partitionLog = partitionLog
+        self.appendBatch = appendBatch
     }
 
     /// A store over the `__consumer_offsets-<i>` partitions of `logDirectory`, creating them
@@ -179,8 +186,12 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
         let entries = records.map { key, value in RecordBatch.Entry(key: key.encoded(), value: value, timestamp: now) }
         let batch = try RecordBatch(records: entries, partitionLeaderEpoch: leaderEpoch, compression: compression)
             .encoded()
-        let log = try partitionLog(partition(for: groupId))
-        _ = try log.append(batch, leaderEpoch: leaderEpoch)
+        let index = partition(for: groupId)
+        if let appendBatch {
+            try appendBatch(index, batch)
+        } else {
+            _ = try partitionLog(index).append(batch, leaderEpoch: leaderEpoch)
+        }
     }
 
     // MARK: Replay

@@ -20,6 +20,7 @@ final class ClusterHarness: @unchecked Sendable {
         var options = ClusterOptions(dataDirectory: root.path)
         options.brokerCount = brokers
         options.replication.replicaFetchWaitMaxMs = 20
+        options.offsetsTopicPartitions = 3   // Kafka's 50 only slow the tests down
         configure(&options)
         cluster = try Cluster(options: options, scheduler: scheduler, logger: quiet)
     }
