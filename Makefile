@@ -4,7 +4,7 @@ SWIFT  ?= swift
 VENV   := .build/venv
 BIN    := .build/release/wharf
 
-.PHONY: all build run test bench install clean deps venv
+.PHONY: all build run test bench install clean deps venv codegen codegen-check
 
 all: build
 
@@ -26,7 +26,18 @@ build: deps
 run: build
 	$(BIN) --help
 
-test: deps venv
+# Kafka message codecs generated from Apache Kafka's JSON specs (committed output).
+SPECS := ../shared/kafka-message-specs
+GENERATED := Sources/KafkaProtocol/Generated
+codegen:
+	$(SWIFT) run ProtocolCodegen $(SPECS) $(GENERATED)
+
+# Fails when the committed generated code differs from what the specs produce.
+codegen-check:
+	$(SWIFT) build --product ProtocolCodegen
+	.build/debug/ProtocolCodegen $(SPECS) $(GENERATED) --check
+
+test: deps venv codegen-check
 	$(SWIFT) build --build-tests
 	WHARF_PYTHON=$(CURDIR)/$(VENV)/bin/python3 $(SWIFT) test --skip-build
 

@@ -67,6 +67,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Writes Sources/KafkaProtocol/Generated/ from ../shared/kafka-message-specs (`make codegen`).
+        .executableTarget(name: "ProtocolCodegen"),
         // `make bench`: throughput against limits measured in the same run (not a test).
         .executableTarget(
             name: "WharfBench",

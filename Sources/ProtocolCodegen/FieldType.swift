@@ -1,0 +1,50 @@
+/// A field's wire type, parsed from the spec's `type` string.
+indirect enum FieldType: Equatable {
+    case bool, int8, int16, uint16, int32, uint32, int64, float64, string, bytes, records, uuid
+    case array(FieldType)
+    case structure(String)
+
+    init(_ text: String) {
+        if text.hasPrefix("[]") { self = .array(FieldType(String(text.dropFirst(2)))); return }
+        switch text {
+        case "bool": self = .bool
+        case "int8": self = .int8
+        case "int16": self = .int16
+        case "uint16": self = .uint16
+        case "int32": self = .int32
+        case "uint32": self = .uint32
+        case "int64": self = .int64
+        case "float64": self = .float64
+        case "string": self = .string
+        case "bytes": self = .bytes
+        case "records": self = .records
+        case "uuid": self = .uuid
+        default: self = .structure(text)
+        }
+    }
+
+    var swiftType: String {
+        switch self {
+        case .bool: "Bool"
+        case .int8: "Int8"
+        case .int16: "Int16"
+        case .uint16: "UInt16"
+        case .int32: "Int32"
+        case .uint32: "UInt32"
+        case .int64: "Int64"
+        case .float64: "Double"
+        case .string: "String"
+        case .bytes, .records: "ByteBuffer"
+        case .uuid: "KafkaUUID"
+        case .array(let e): "[\(e.swiftType)]"
+        case .structure(let n): n
+        }
+    }
+
+    var isInteger: Bool {
+        switch self {
+        case .int8, .int16, .uint16, .int32, .uint32, .int64: true
+        default: false
+        }
+    }
+}
