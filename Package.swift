@@ -58,6 +58,17 @@ let package = Package(
             ],
             path: "Sources/BrokerEngine"
         ),
+        // The Kafka wire protocol in front of the engine: listeners, frames, one handler per API.
+        .target(
+            name: "KafkaServer",
+            dependencies: [
+                "BrokerEngine", "KafkaProtocol", "LogStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "wharf",
             dependencies: [
@@ -107,6 +118,14 @@ let package = Package(
             name: "WharfCLITests",
             dependencies: [
                 "wharf", "KafkaProtocol", "LogStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaServerHandlerTests",
+            dependencies: [
+                "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

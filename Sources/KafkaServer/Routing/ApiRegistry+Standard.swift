@@ -1,0 +1,15 @@
+extension ApiRegistry {
+    /// Every API Wharf serves. Transactions' APIs are not here, so they are not advertised.
+    public static var standard: ApiRegistry {
+        var registry = ApiRegistry()
+        registerStandardHandlers(&registry)
+        // ApiVersions lists the registry it belongs to.
+        let snapshot = registry
+        registry.register(ApiVersionsHandler(registry: { snapshot }))
+        return registry
+    }
+}
+
+/// Kept apart from `standard` so each handler group adds one line here.
+func registerStandardHandlers(_ registry: inout ApiRegistry) {
+}
