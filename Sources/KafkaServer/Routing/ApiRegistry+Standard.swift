@@ -12,4 +12,11 @@ extension ApiRegistry {
 
 /// Kept apart from `standard` so each handler group adds one line here.
 func registerStandardHandlers(_ registry: inout ApiRegistry) {
+    // Metadata and the data path.
+    registry.register(MetadataHandler())
+    registry.register(ProduceHandler())
+    registry.register(FetchHandler())
+    registry.register(ListOffsetsHandler())
+    registry.register(OffsetForLeaderEpochHandler())
+    registry.register(InitProducerIdHandler())
 }
