@@ -6,15 +6,16 @@ import NIOCore
 
 extension Cluster {
     /// Creates `__consumer_offsets` on first start (Kafka creates it on the first
-    /// FindCoordinator; the cluster needs it for its coordinator at once): compacted, with
-    /// `offsets.topic.num.partitions` partitions and `offsets.topic.replication.factor`
-    /// capped by the brokers there are.
+    /// FindCoordinator; the cluster needs it for its coordinator at once) with the store's
+    /// log config as topic configs (compacted, its `segment.bytes`), so every replica's log
+    /// gets them the way any topic's do, `offsets.topic.num.partitions` partitions and
+    /// `offsets.topic.replication.factor` capped by the brokers there are.
     func ensureOffsetsTopic() throws {
         guard controller.image.topic(named: OffsetsTopicStore.topicName) == nil else { return }
         let replicationFactor = Int16(min(Int(options.offsetsTopicReplicationFactor), runningBrokerIds.count))
         try controller.createTopic(
             OffsetsTopicStore.topicName, partitions: options.offsetsTopicPartitions, replicationFactor: max(replicationFactor, 1),
-            configs: ["cleanup.policy": "compact", "segment.bytes": String(OffsetsTopicStore.logConfig.segmentBytes)])
+            configs: OffsetsTopicStore.topicConfigs)
     }
 
     /// The group coordinator's store: `__consumer_offsets` partitions, read from and written
@@ -42,21 +43,16 @@ extension Cluster {
                 }
                 guard case .success? = outcome.withLockedValue({ $0 }) else { throw GroupError.coordinatorNotAvailable }
             },
+            replication: { index in
+                guard let (broker, tp) = try? leader(index),
+                      let state = broker.replicaManager.partition(tp)?.leaderState else { return nil }
+                return OffsetsTopicStore.Replication(leaderEpoch: state.leaderEpoch, highWatermark: state.highWatermark)
+            },
             partitionLog: { index in
                 let (broker, tp) = try leader(index)
                 guard let log = broker.replicaManager.logDirectory.partition(tp) else { throw GroupError.coordinatorNotAvailable }
                 return log
             })
-    }
-
-    /// High watermarks of the partitions a group has offsets for or is assigned, for lag.
-    func highWatermarks(for groupId: String) -> [TopicPartition: Int64] {
-        let partitions = Set(groups.fetchOffsets(groupId: groupId, partitions: nil).map(\.topicPartition))
-        var result: [TopicPartition: Int64] = [:]
-        for tp in partitions {
-            if let hw = leader(of: tp)?.replicaManager.highWatermark(tp) { result[tp] = hw }
-        }
-        return result
     }
 
     /// Plans an offset reset for `groupId` against the cluster's logs (kafka-consumer-groups.sh
@@ -66,8 +62,32 @@ extension Cluster {
         groups.planOffsetReset(groupId: groupId, scope: scope, strategy: strategy, logs: ClusterOffsetSource(cluster: self))
     }
 
-    /// The group's lag now: high watermark − committed offset per partition, with totals.
+    /// The group's lag now: high watermark − committed offset per partition, with totals,
+    /// over every partition of the topics it committed to or subscribes to.
     public func lag(groupId: String) -> GroupLag {
-        groups.lag(groupId: groupId, highWatermarks: highWatermarks(for: groupId))
+        guard let group = groups.observeGroup(groupId) else {
+            return GroupLag(groupId: groupId, partitions: [], totalByTopic: [:], total: 0)
+        }
+        return group.lag(highWatermarks: leaderHighWatermarks(ofTopics: group.lagTopics))
+    }
+
+    /// The coordinator's `__consumer_offsets` store.
+    var offsetsStore: OffsetsTopicStore? { groups.store as? OffsetsTopicStore }
+
+    /// Compacts the `__consumer_offsets` partitions each broker leads, where they changed
+    /// (the retention-check timer runs it, as Kafka's cleaner runs beside retention).
+    func compactOffsetsTopic() {
+        guard let store = offsetsStore else { return }
+        forEachBroker { broker in
+            for tp in broker.replicaManager.hostedPartitions where tp.topic == OffsetsTopicStore.topicName {
+                guard broker.replicaManager.partition(tp)?.isLeader == true else { continue }
+                do {
+                    let dropped = try store.compactIfChanged(partition: tp.partition)
+                    if dropped > 0 { logger.info("Compacted \(tp) on broker \(broker.id): \(dropped) records dropped") }
+                } catch {
+                    logger.error("Compaction of \(tp) on broker \(broker.id) failed: \(error)")
+                }
+            }
+        }
     }
 }

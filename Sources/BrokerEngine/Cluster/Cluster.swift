@@ -22,6 +22,8 @@ public final class Cluster: @unchecked Sendable {
     let logger: Logger
     /// Records and bytes in and out per topic, broker and cluster, with a minute of history.
     public let traffic = TrafficMeter()
+    /// Each consumer group's total lag, sampled on the traffic meter's tick with as many samples.
+    public let groupLagHistory: GroupLagHistory
     /// Producer ids for InitProducerId, from blocks the controller persists.
     public let producerIds: ProducerIdManager
     private let brokers = NIOLockedValueBox([Int32: Broker]())
@@ -41,6 +43,7 @@ public final class Cluster: @unchecked Sendable {
         self.scheduler = scheduler
         self.clock = clock
         self.logger = logger
+        groupLagHistory = GroupLagHistory(historyLength: traffic.historyLength)
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         controller = try Controller(dataDirectory: options.dataDirectory, config: options.cluster, scheduler: scheduler,
                                     logger: logger)
@@ -58,7 +61,12 @@ public final class Cluster: @unchecked Sendable {
         }
         schedulePeriodic("checkpoint", every: options.replication.highWatermarkCheckpointIntervalMs) { $0.checkpoint() }
         schedulePeriodic("retention", every: options.retentionCheckIntervalMs) { $0.enforceRetention() }
-        schedulePeriodic("traffic", every: 1_000) { $0.traffic.sample(nowMs: $0.scheduler.nowMs) }
+        // One tick for every sparkline: rates and group lag sample together, so their
+        // histories cover the same seconds.
+        schedulePeriodic("traffic", every: 1_000) { cluster in
+            cluster.traffic.sample(nowMs: cluster.scheduler.nowMs)
+            cluster.sampleGroupLag()
+        }
     }
 
     /// The consumer group coordinator (classic protocol), persisting to `__consumer_offsets`.
@@ -222,7 +230,8 @@ public final class Cluster: @unchecked Sendable {
         }
     }
 
-    /// Retention on every hosted log, never past the high watermark (Kafka's log cleanup task).
+    /// Retention on every hosted log, never past the high watermark (Kafka's log cleanup
+    /// task), then compaction of the `__consumer_offsets` partitions that changed.
     private func enforceRetention() {
         forEachBroker { broker in
             for tp in broker.replicaManager.hostedPartitions {
@@ -235,6 +244,7 @@ public final class Cluster: @unchecked Sendable {
                 }
             }
         }
+        compactOffsetsTopic()
     }
 
     /// `meta.properties`, as a KRaft broker writes it in each log directory.

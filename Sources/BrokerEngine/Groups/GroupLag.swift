@@ -34,22 +34,15 @@ public struct GroupLag: Hashable, Sendable {
     }
 }
 
-extension GroupCoordinator {
+extension GroupLag {
     /// Lag = high watermark − committed offset, per partition, for the partitions the
     /// group committed, plus the partitions in `highWatermarks` of topics it committed to
     /// or its members subscribe to (those have no committed offset and no lag yet). A
     /// committed offset past the high watermark (possible after a truncation) counts as
     /// lag 0, since there is nothing to consume.
-    public func lag(groupId: String, highWatermarks: [TopicPartition: Int64]) -> GroupLag {
-        let (offsets, subscribed) = locked { () -> ([TopicPartition: CommittedOffset], Set<String>) in
-            guard let group = groups[groupId], group.state != .dead else { return ([:], []) }
-            let subscribed = group.protocolName == nil ? [] : Set(
-                group.orderedMembers.flatMap { member in
-                    ConsumerProtocolSubscription(decoding: member.metadata(for: group.protocolName ?? ""))?.topics ?? []
-                })
-            return (group.offsets, subscribed)
-        }
-        let topics = Set(offsets.keys.map(\.topic)).union(subscribed)
+    init(groupId: String, offsets: [TopicPartition: CommittedOffset], subscribedTopics: Set<String>,
+         highWatermarks: [TopicPartition: Int64]) {
+        let topics = Set(offsets.keys.map(\.topic)).union(subscribedTopics)
         let partitions = Set(offsets.keys).union(highWatermarks.keys.filter { topics.contains($0.topic) })
         var rows: [PartitionLag] = []
         var byTopic: [String: Int64] = [:]
@@ -70,6 +63,17 @@ extension GroupCoordinator {
             rows.append(PartitionLag(topicPartition: partition, committedOffset: committed,
                                      highWatermark: highWatermark, lag: lag))
         }
-        return GroupLag(groupId: groupId, partitions: rows, totalByTopic: byTopic, total: total)
+        self.init(groupId: groupId, partitions: rows, totalByTopic: byTopic, total: total)
+    }
+}
+
+extension GroupCoordinator {
+    /// The group's lag against `highWatermarks` (see `GroupLag`'s initialiser for which
+    /// partitions count). An unknown or Dead group has none.
+    public func lag(groupId: String, highWatermarks: [TopicPartition: Int64]) -> GroupLag {
+        guard let group = observeGroup(groupId) else {
+            return GroupLag(groupId: groupId, partitions: [], totalByTopic: [:], total: 0)
+        }
+        return group.lag(highWatermarks: highWatermarks)
     }
 }

@@ -1,13 +1,15 @@
 import LogStore
 
 /// The cluster as an observer (the console) sees it at one moment: brokers, topics and
-/// partitions with their replica status and sizes, and traffic rates with a short history.
-/// A value: reading it never touches the engine.
+/// partitions with their replica status and sizes, consumer groups with their lag, and
+/// traffic rates with a short history. A value: reading it never touches the engine.
 public struct ClusterSnapshot: Sendable {
     public var takenAtMs: Int64
     public var clusterId: String
     public var brokers: [BrokerSnapshot]
     public var topics: [TopicSnapshot]
+    /// Every group the coordinator knows (classic protocol), by group id.
+    public var groups: [ConsumerGroupSnapshot]
     public var rates: TrafficMeter.Rates
     /// Oldest first, one sample a second.
     public var rateHistory: [TrafficMeter.Rates]
@@ -64,6 +66,8 @@ public struct PartitionSnapshot: Sendable, Equatable {
     public var logEndOffset: Int64
     /// Size of the leader's log (or of a live replica's when the leader is down).
     public var sizeBytes: Int
+    /// The segments themselves are not in the snapshot (see `Cluster.snapshot()`);
+    /// `Cluster.segments(of:)` lists them for one partition.
     public var segmentCount: Int
 
     public var isOffline: Bool { leader < 0 }

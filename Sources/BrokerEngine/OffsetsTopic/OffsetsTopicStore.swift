@@ -46,6 +46,13 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
         return config
     }
 
+    /// `logConfig` as the topic configs to create `__consumer_offsets` with: the settings
+    /// that differ from Kafka's defaults, so the topic describes as Kafka's does.
+    public static var topicConfigs: [String: String] {
+        let defaults = LogConfig().properties
+        return logConfig.properties.filter { defaults[$0.key] != $0.value }
+    }
+
     public let partitionCount: Int32
     /// `offsets.topic.compression.codec` (Kafka's default: none).
     public let compression: CompressionCodec
@@ -57,9 +64,15 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     /// replicated topic passes its leader's produce path, so the high watermark and the
     /// followers see the write.
     let appendBatch: (@Sendable (Int32, ByteBuffer) throws -> Void)?
+    /// Where a replicated partition `i` stands (its leader's epoch and high watermark), so
+    /// compaction drops old records only once every in-sync replica has their copy; nil for
+    /// a single unreplicated log, where an append is as safe as it gets at once.
+    let replication: (@Sendable (Int32) -> Replication?)?
     let lock = NIOLock()
     /// The replayed state plus every write since; nil until the first `load()` (or write).
     private var state: OffsetsTopicState?
+    /// What the compaction needs between runs (`OffsetsTopicStore+Compaction.swift`). Lock held.
+    var compaction = CompactionProgress()
 
     /// - Parameters:
     ///   - partitionCount: `offsets.topic.num.partitions`; must match the count the topic was
@@ -67,10 +80,12 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     ///   - partitionLog: the log of partition `i` of `__consumer_offsets` (created on demand
     ///     by the caller; called for every partition by `load()`).
     ///   - appendBatch: how a batch reaches partition `i`, when not by appending to its log.
+    ///   - replication: where replicated partition `i` stands now; nil when not replicated.
     public init(partitionCount: Int32 = OffsetsTopicStore.defaultPartitionCount,
                 compression: CompressionCodec = .none, leaderEpoch: Int32 = 0,
                 clock: any Clock = SystemClock(),
                 appendBatch: (@Sendable (Int32, ByteBuffer) throws -> Void)? = nil,
+                replication: (@Sendable (Int32) -> Replication?)? = nil,
                 partitionLog: @escaping @Sendable (Int32) throws -> PartitionLog) {
         precondition(partitionCount > 0, "offsets.topic.num.partitions must be positive")
         self.partitionCount = partitionCount
@@ -79,6 +94,7 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
         self.clock = clock
         self.partitionLog = partitionLog
         self.appendBatch = appendBatch
+        self.replication = replication
     }
 
     /// A store over the `__consumer_offsets-<i>` partitions of `logDirectory`, creating them
@@ -186,7 +202,12 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
         let entries = records.map { key, value in RecordBatch.Entry(key: key.encoded(), value: value, timestamp: now) }
         let batch = try RecordBatch(records: entries, partitionLeaderEpoch: leaderEpoch, compression: compression)
             .encoded()
-        let index = partition(for: groupId)
+        try append(batch, to: partition(for: groupId))
+    }
+
+    /// Appends one encoded batch to partition `index`, through `appendBatch` when given. Lock held.
+    func append(_ batch: ByteBuffer, to index: Int32) throws {
+        compaction.changed.insert(index)
         if let appendBatch {
             try appendBatch(index, batch)
         } else {
@@ -202,6 +223,9 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
         for index in 0..<partitionCount {
             try OffsetsTopicStore.replay(try partitionLog(index), into: state)
         }
+        // What was there before this start may never have been compacted: look at each
+        // partition once.
+        compaction.changed = Set(0..<partitionCount)
         return state
     }
 

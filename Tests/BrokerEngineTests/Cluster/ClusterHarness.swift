@@ -89,3 +89,8 @@ final class ClusterHarness: @unchecked Sendable {
         return values
     }
 }
+
+/// Simulated consumers join the cluster's own coordinator, on the harness's clock.
+extension ClusterHarness: GroupDriving {
+    var coordinator: GroupCoordinator { cluster.groups }
+}

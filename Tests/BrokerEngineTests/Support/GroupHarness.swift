@@ -136,3 +136,26 @@ func subscriptionBytes(topics: [String], version: Int16 = 1) -> [UInt8] {
     if version >= 1 { int32(0) }
     return out
 }
+
+/// ConsumerProtocolAssignment bytes: version, topics with their partitions (in the order
+/// given), then user data (null unless given).
+func assignmentBytes(_ topics: [(String, [Int32])], version: Int16 = 0, userData: [UInt8]? = nil) -> [UInt8] {
+    var out: [UInt8] = []
+    func int16(_ v: Int16) { out += [UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
+    func int32(_ v: Int32) { out += (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * $0)) } }
+    int16(version)
+    int32(Int32(topics.count))
+    for (topic, partitions) in topics {
+        int16(Int16(topic.utf8.count))
+        out += Array(topic.utf8)
+        int32(Int32(partitions.count))
+        partitions.forEach(int32)
+    }
+    if let userData {
+        int32(Int32(userData.count))
+        out += userData
+    } else {
+        int32(-1)
+    }
+    return out
+}
