@@ -3,6 +3,7 @@ import Foundation
 import KafkaProtocol
 import KafkaServer
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// A real in-process cluster on a temporary directory (real time), and requests sent to its
@@ -12,7 +13,7 @@ final class HandlerHarness: @unchecked Sendable {
     let root: URL
     let cluster: Cluster
     let router: ApiRouter
-    private var correlationId: Int32 = 0
+    private let nextCorrelationId = NIOLockedValueBox<Int32>(0)
 
     /// Broker `id` listens on port 9000 + id in what Metadata advertises.
     static func endpoints(_ ids: [Int32]) -> [Int32: BrokerEndpoint] {
@@ -38,19 +39,21 @@ final class HandlerHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(at: root)
     }
 
-    enum CallError: Error { case connectionClosed, noResponse }
+    enum CallError: Error { case connectionClosed, noResponse, wrongCorrelationId }
 
     /// Sends `request` at `version` to broker `brokerId` and decodes the answer.
     func send<R: KafkaRequestMessage>(_ request: R, version: Int16, to brokerId: Int32 = 1) async throws -> R.Response {
-        guard let frame = try await sendRaw(request, version: version, to: brokerId) else { throw CallError.noResponse }
-        let (correlation, response) = try KafkaFrame.decodeResponse(R.Response.self, from: frame, version: version)
-        precondition(correlation == correlationId)
+        let correlationId = nextCorrelationId.withLockedValue { $0 += 1; return $0 }
+        let frame = KafkaFrame.request(request, version: version, correlationId: correlationId, clientId: "handler-test")
+        guard let answer = try await sendFrame(frame, to: brokerId) else { throw CallError.noResponse }
+        let (correlation, response) = try KafkaFrame.decodeResponse(R.Response.self, from: answer, version: version)
+        guard correlation == correlationId else { throw CallError.wrongCorrelationId }
         return response
     }
 
     /// The raw response frame, nil for no response; throws when the broker would close the connection.
     func sendRaw<R: KafkaRequestMessage>(_ request: R, version: Int16, to brokerId: Int32 = 1) async throws -> ByteBuffer? {
-        correlationId += 1
+        let correlationId = nextCorrelationId.withLockedValue { $0 += 1; return $0 }
         let frame = KafkaFrame.request(request, version: version, correlationId: correlationId, clientId: "handler-test")
         return try await sendFrame(frame, to: brokerId)
     }
