@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "LogStore", targets: ["LogStore"]),
         .library(name: "BrokerEngine", targets: ["BrokerEngine"]),
+        .library(name: "KafkaServer", targets: ["KafkaServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -58,7 +59,8 @@ let package = Package(
             ],
             path: "Sources/BrokerEngine"
         ),
-        // The Kafka wire protocol in front of the engine: listeners, frames, one handler per API.
+        // The wire server: a SwiftNIO listener per broker, framing, and the seam
+        // (KafkaRequestDispatching) that the per-API handlers plug into.
         .target(
             name: "KafkaServer",
             dependencies: [
@@ -72,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "KafkaProtocol", "LogStore",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +121,7 @@ let package = Package(
             dependencies: [
                 "wharf", "KafkaProtocol", "LogStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -136,6 +139,18 @@ let package = Package(
             dependencies: [
                 "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaServerTests",
+            dependencies: [
+                "KafkaServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
