@@ -125,6 +125,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Real Kafka clients (kcat, confluent-kafka, kafka-python) against an in-process cluster.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "KafkaServerHandlerTests",
             dependencies: [
