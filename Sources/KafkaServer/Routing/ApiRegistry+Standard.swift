@@ -12,4 +12,14 @@ extension ApiRegistry {
 
 /// Kept apart from `standard` so each handler group adds one line here.
 func registerStandardHandlers(_ registry: inout ApiRegistry) {
+    // Admin: topics, partitions, configs, records, cluster and log directories.
+    registry.register(CreateTopicsHandler())
+    registry.register(DeleteTopicsHandler())
+    registry.register(CreatePartitionsHandler())
+    registry.register(DescribeConfigsHandler())
+    registry.register(AlterConfigsHandler())
+    registry.register(IncrementalAlterConfigsHandler())
+    registry.register(DeleteRecordsHandler())
+    registry.register(DescribeClusterHandler())
+    registry.register(DescribeLogDirsHandler())
 }
