@@ -19,4 +19,14 @@ func registerStandardHandlers(_ registry: inout ApiRegistry) {
     registry.register(ListOffsetsHandler())
     registry.register(OffsetForLeaderEpochHandler())
     registry.register(InitProducerIdHandler())
+    // Admin: topics, partitions, configs, records, cluster and log directories.
+    registry.register(CreateTopicsHandler())
+    registry.register(DeleteTopicsHandler())
+    registry.register(CreatePartitionsHandler())
+    registry.register(DescribeConfigsHandler())
+    registry.register(AlterConfigsHandler())
+    registry.register(IncrementalAlterConfigsHandler())
+    registry.register(DeleteRecordsHandler())
+    registry.register(DescribeClusterHandler())
+    registry.register(DescribeLogDirsHandler())
 }
