@@ -12,4 +12,15 @@ extension ApiRegistry {
 
 /// Kept apart from `standard` so each handler group adds one line here.
 func registerStandardHandlers(_ registry: inout ApiRegistry) {
+    registry.register(FindCoordinatorHandler())
+    registry.register(JoinGroupHandler())
+    registry.register(SyncGroupHandler())
+    registry.register(HeartbeatHandler())
+    registry.register(LeaveGroupHandler())
+    registry.register(OffsetCommitHandler())
+    registry.register(OffsetFetchHandler())
+    registry.register(ListGroupsHandler())
+    registry.register(DescribeGroupsHandler())
+    registry.register(DeleteGroupsHandler())
+    registry.register(OffsetDeleteHandler())
 }

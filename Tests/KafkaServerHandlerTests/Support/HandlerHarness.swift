@@ -12,7 +12,10 @@ final class HandlerHarness: @unchecked Sendable {
     let root: URL
     let cluster: Cluster
     let router: ApiRouter
-    private var correlationId: Int32 = 0
+    /// The last correlation id used; locked, as group tests send requests concurrently
+    /// (a JoinGroup is held until the other members join).
+    private var lastCorrelationId: Int32 = 0
+    private let correlationLock = NSLock()
 
     /// Broker `id` listens on port 9000 + id in what Metadata advertises.
     static func endpoints(_ ids: [Int32]) -> [Int32: BrokerEndpoint] {
@@ -42,7 +45,9 @@ final class HandlerHarness: @unchecked Sendable {
 
     /// Sends `request` at `version` to broker `brokerId` and decodes the answer.
     func send<R: KafkaRequestMessage>(_ request: R, version: Int16, to brokerId: Int32 = 1) async throws -> R.Response {
-        guard let frame = try await sendRaw(request, version: version, to: brokerId) else { throw CallError.noResponse }
+        let correlationId = nextCorrelationId()
+        let requestFrame = KafkaFrame.request(request, version: version, correlationId: correlationId, clientId: "handler-test")
+        guard let frame = try await sendFrame(requestFrame, to: brokerId) else { throw CallError.noResponse }
         let (correlation, response) = try KafkaFrame.decodeResponse(R.Response.self, from: frame, version: version)
         precondition(correlation == correlationId)
         return response
@@ -50,9 +55,15 @@ final class HandlerHarness: @unchecked Sendable {
 
     /// The raw response frame, nil for no response; throws when the broker would close the connection.
     func sendRaw<R: KafkaRequestMessage>(_ request: R, version: Int16, to brokerId: Int32 = 1) async throws -> ByteBuffer? {
-        correlationId += 1
-        let frame = KafkaFrame.request(request, version: version, correlationId: correlationId, clientId: "handler-test")
+        let frame = KafkaFrame.request(request, version: version, correlationId: nextCorrelationId(), clientId: "handler-test")
         return try await sendFrame(frame, to: brokerId)
+    }
+
+    private func nextCorrelationId() -> Int32 {
+        correlationLock.withLock {
+            lastCorrelationId += 1
+            return lastCorrelationId
+        }
     }
 
     func sendFrame(_ frame: ByteBuffer, to brokerId: Int32 = 1) async throws -> ByteBuffer? {
