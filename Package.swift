@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LogStore", targets: ["LogStore"]),
         .library(name: "BrokerEngine", targets: ["BrokerEngine"]),
         .library(name: "KafkaServer", targets: ["KafkaServer"]),
+        .library(name: "Console", targets: ["Console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -71,10 +72,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The terminal console: views draw into a Screen; only Terminal/ talks to ncurses;
+        // everything it shows comes through the ClusterBackend protocol.
+        .target(
+            name: "Console",
+            dependencies: ["BrokerEngine", "LogStore", "CNcursesw"]
+        ),
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -148,6 +155,15 @@ let package = Package(
                 "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Views rendered to fixed-size Screens, key handling, and a tmux smoke test of the binary.
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "wharf", "BrokerEngine", "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

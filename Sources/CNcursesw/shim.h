@@ -17,6 +17,7 @@
 static inline WINDOW *cn_stdscr(void) { return stdscr; }
 static inline int cn_lines(void) { return LINES; }
 static inline int cn_cols(void) { return COLS; }
+static inline int cn_color_pairs(void) { return COLOR_PAIRS; }
 static inline int cn_color_pair(int n) { return (int)COLOR_PAIR(n); }
 static inline int cn_key_f(int n) { return KEY_F(n); }
 static inline attr_t cn_a_normal(void) { return A_NORMAL; }
@@ -26,4 +27,13 @@ static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cn_a_dim(void) { return A_DIM; }
 static inline int cn_wattr_on(WINDOW *w, attr_t a) { return wattr_on(w, a, NULL); }
 static inline int cn_wattr_off(WINDOW *w, attr_t a) { return wattr_off(w, a, NULL); }
+/* getmaxyx/getyx assign to lvalues (not importable); the Console uses getmaxy/getmaxx,
+   these are for completeness with SWIFT-NOTES §1. */
+static inline void cn_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+static inline void cn_getyx(WINDOW *w, int *y, int *x) { getyx(w, *y, *x); }
+/* Sets attributes and colour pair at once (wattr_set's pair argument allows > 255 pairs). */
+static inline int cn_wattr_set(WINDOW *w, attr_t a, short pair) { return wattr_set(w, a, pair, NULL); }
+/* Restores the terminal if the process exits (exit(), a fatal signal's handler) while
+   ncurses still owns it; harmless after endwin(). */
+static inline void cn_endwin_if_needed(void) { if (!isendwin()) endwin(); }
 #endif

@@ -1,0 +1,35 @@
+import BrokerEngine
+import LogStore
+
+/// Everything the console reads from and does to a cluster. Views never hold a `Cluster`:
+/// they see snapshots and ask for operations through this protocol, so the same console can
+/// look at the embedded engine (`EmbeddedBackend`) or, later, at any Kafka cluster over the
+/// wire (a KafkaClient backend building the same `ClusterSnapshot` values).
+///
+/// Every requirement is async and may take its time (a controlled shutdown moves
+/// leaderships first): the console calls them off its drawing thread (`BackendBridge`) and
+/// shows the result when it arrives, so neither side ever waits for the other.
+public protocol ClusterBackend: Sendable {
+    /// What the console is looking at, for the header (`embedded`, `kafka://host:9092`).
+    var name: String { get }
+
+    /// The cluster now: brokers, topics and partitions, groups with lag, rates.
+    func snapshot() async throws -> ClusterSnapshot
+    /// One partition's segments (base offset, size, records, timestamps, index entries).
+    func segments(of partition: TopicPartition) async throws -> [SegmentInfo]
+    /// A topic's effective configuration: overrides and defaults with their sources.
+    func describeConfigs(topic: String) async throws -> [ConfigEntry]
+
+    /// Stops a broker: `controlled` moves its leaderships first and closes its logs cleanly;
+    /// otherwise it is killed and fenced afterwards.
+    func stopBroker(_ id: Int32, controlled: Bool) async throws
+    func startBroker(_ id: Int32) async throws
+    func createTopic(_ topic: NewTopic) async throws
+    func deleteTopic(_ name: String) async throws
+}
+
+/// Failures a backend reports in words the status line can show.
+public struct BackendError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,160 @@
+import BrokerEngine
+
+extension Action {
+    public static let showConfigs = Action("topic.configs")
+    public static let deleteTopic = Action("topic.delete")
+    public static let createTopic = Action("topic.create")
+    public static let toggleInternal = Action("topic.toggleInternal")
+}
+
+/// Topics: name, partitions, replication factor, records, size, in-rate with a sparkline of
+/// the last minute, under-replicated partitions. Enter shows the partitions, `c` the
+/// configs, `d` deletes (after confirming), `n` creates (an inline prompt for now; the
+/// dialog worker replaces `createTopicEffects` with the create-topic dialog), `i` hides the
+/// internal topics.
+public final class TopicsView: TableView {
+    public var showsInternal = true
+
+    /// Starts with `topic` selected, if given (palette navigation keeps the breadcrumb).
+    public init(selecting topic: String? = nil) {
+        super.init()
+        list.selectedID = topic
+    }
+
+    public override var title: String { "Topics" }
+
+    public override var bindings: [KeyBinding] {
+        [
+            KeyBinding([.enter], .open, label: "partitions", description: "Show the partitions of the selected topic"),
+            KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the selected topic's configuration"),
+            KeyBinding([.char("n")], .createTopic, label: "new", description: "Create a topic", mutates: true),
+            KeyBinding([.char("d")], .deleteTopic, label: "delete", description: "Delete the selected topic and its data",
+                       mutates: true, isDangerous: true),
+            KeyBinding([.char("i")], .toggleInternal, label: "internal", description: "Show or hide internal topics (__consumer_offsets)",
+                       showInFooter: false),
+        ]
+    }
+
+    override func columns(context: ViewContext) -> [TableColumn] {
+        [
+            TableColumn("NAME", min: 10, max: 80, grows: true, priority: 100),
+            TableColumn("PARTS", .right, priority: 90),
+            TableColumn("RF", .right, priority: 85),
+            TableColumn("RECORDS", .right, min: 7, priority: 80),
+            TableColumn("SIZE", .right, min: 9, priority: 70),
+            TableColumn("IN/s", .right, min: 6, priority: 65),
+            TableColumn("IN (1 min)", min: 8, max: 30, grows: true, priority: 60, keepsEnd: true),
+            TableColumn("OUT/s", .right, min: 6, priority: 20),
+            TableColumn("URP", .right, priority: 75),
+        ]
+    }
+
+    static func isInternal(_ name: String) -> Bool { name.hasPrefix("__") }
+
+    override func rows(context: ViewContext) -> [TableRow] {
+        guard let snapshot = context.snapshot else { return [] }
+        let topics = snapshot.topics.filter { showsInternal || !Self.isInternal($0.name) }
+            .sorted { (Self.isInternal($0.name) ? 1 : 0, $0.name) < (Self.isInternal($1.name) ? 1 : 0, $1.name) }
+        return topics.map { topic in
+            let offline = topic.partitions.filter(\.isOffline).count
+            let urp = topic.underReplicatedCount
+            let history = topic.rateHistory.map(\.recordsInPerSecond)
+            return TableRow(id: topic.name, cells: [
+                [TextSpan(topic.name)],
+                [TextSpan("\(topic.partitions.count)")],
+                [TextSpan("\(topic.replicationFactor)")],
+                [TextSpan(Format.count(topic.records))],
+                [TextSpan(Format.bytes(topic.sizeBytes))],
+                [TextSpan(Format.count(topic.rates.recordsInPerSecond))],
+                [TextSpan(Sparkline.render(history, width: 30, glyphs: context.glyphs), .accent)],
+                [TextSpan(Format.count(topic.rates.recordsOutPerSecond))],
+                [TextSpan("\(urp)", offline > 0 ? .danger : urp > 0 ? .warning : .normal)],
+            ], filterText: topic.name, tint: offline > 0 ? .danger : Self.isInternal(topic.name) ? .dim : nil)
+        }
+    }
+
+    override func emptyMessage(context: ViewContext) -> String {
+        context.readOnly ? "No topics." : "No topics yet. Press n to create one."
+    }
+
+    override func open(_ rowID: String, context: ViewContext) -> [Effect]? { [.push(PartitionsView(topic: rowID))] }
+
+    override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
+        switch action {
+        case .toggleInternal:
+            showsInternal.toggle()
+            return [.status(StatusMessage(showsInternal ? "Showing internal topics" : "Hiding internal topics"))]
+        case .createTopic:
+            return Self.createTopicEffects(context: context)
+        case .showConfigs:
+            guard let rowID else { return [] }
+            return [.push(TopicConfigsView(topic: rowID))]
+        case .deleteTopic:
+            guard let rowID else { return [] }
+            return [.confirm(Self.deleteConfirmation(rowID))]
+        default:
+            return nil
+        }
+    }
+
+    /// `n`: a one-line prompt for `name [partitions] [replication-factor]`.
+    /// Hook for the dialogs: return `[.present(CreateTopicDialog(...))]` here instead.
+    static func createTopicEffects(context: ViewContext) -> [Effect] {
+        [.present(PromptOverlay(
+            prompt: "New topic (name [partitions] [replication factor]): ",
+            onSubmit: { text in
+                switch NewTopicRequest.parse(text) {
+                case .failure(let error): return .invalid(error.description)
+                case .success(let request): return .done([.perform(request.operation)])
+                }
+            }))]
+    }
+
+    static func deleteConfirmation(_ topic: String) -> Confirmation {
+        Confirmation(
+            title: "Delete topic \(topic)",
+            message: "Deletes \(topic) and every record in it on all brokers. This cannot be undone.",
+            confirmLabel: "Delete",
+            effects: [.perform(BackendOperation("Deleting topic \(topic)") { backend in
+                try await backend.deleteTopic(topic)
+                return "Topic \(topic) deleted"
+            })])
+    }
+}
+
+/// `name [partitions] [replication-factor]` as typed in the prompt or after `:create-topic`.
+/// Omitted numbers take the cluster's defaults (`num.partitions`, `default.replication.factor`).
+public struct NewTopicRequest: Equatable, Sendable {
+    public var name: String
+    public var partitions: Int32?
+    public var replicationFactor: Int16?
+
+    public static func parse(_ text: String) -> Result<NewTopicRequest, BackendError> {
+        parse(words: text.split(separator: " ").map(String.init))
+    }
+
+    public static func parse(words: [String]) -> Result<NewTopicRequest, BackendError> {
+        guard let name = words.first else { return .failure(BackendError("Give a topic name.")) }
+        guard words.count <= 3 else { return .failure(BackendError("Too many words: name [partitions] [replication factor].")) }
+        var request = NewTopicRequest(name: name)
+        if words.count > 1 {
+            guard let partitions = Int32(words[1]), partitions > 0 else {
+                return .failure(BackendError("Partitions must be a positive number, not \(words[1]).")) }
+            request.partitions = partitions
+        }
+        if words.count > 2 {
+            guard let factor = Int16(words[2]), factor > 0 else {
+                return .failure(BackendError("Replication factor must be a positive number, not \(words[2]).")) }
+            request.replicationFactor = factor
+        }
+        return .success(request)
+    }
+
+    public var operation: BackendOperation {
+        let topic = NewTopic(name: name, numPartitions: partitions ?? -1, replicationFactor: replicationFactor ?? -1)
+        return BackendOperation("Creating topic \(name)") { backend in
+            try await backend.createTopic(topic)
+            return "Topic \(topic.name) created"
+        }
+    }
+}
