@@ -6,10 +6,12 @@ struct WharfCommand: AsyncParsableCommand {
         commandName: "wharf",
         abstract: "A Kafka-compatible event-streaming broker and its terminal console.",
         discussion: """
-            `wharf serve` runs an in-process cluster behind the Kafka wire protocol; \
-            `wharf dump-log` prints Kafka segment files. The console comes later.
+            `wharf` alone (or `wharf console`) runs an in-process cluster and shows it in a \
+            full-screen console; `wharf serve` runs it without one, behind the Kafka wire \
+            protocol; `wharf dump-log` prints Kafka segment files.
             """,
         version: "0.1.0",
-        subcommands: [DumpLogCommand.self, ServeCommand.self]
+        subcommands: [ConsoleCommand.self, DumpLogCommand.self, ServeCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }

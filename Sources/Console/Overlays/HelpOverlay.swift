@@ -29,9 +29,10 @@ public final class HelpOverlay: Overlay {
         section("Everywhere")
         GlobalBindings.table.forEach(binding)
         section("Commands (: then Tab completes)")
+        let usageWidth = min(40, (context.commands.map { TextWidth.of($0.usage) }.max() ?? 0) + 3)
         for command in context.commands {
             let disabled = command.mutates && context.readOnly
-            var line = [TextSpan("  "), TextSpan(TextWidth.padded(":" + command.usage, to: 34), .key),
+            var line = [TextSpan("  "), TextSpan(TextWidth.padded(":" + command.usage, to: usageWidth), .key),
                         TextSpan(command.description, disabled ? .dim : .normal)]
             if disabled { line.append(TextSpan(" (off: read-only)", .dim)) }
             lines.append(line)

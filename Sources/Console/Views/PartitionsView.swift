@@ -29,7 +29,7 @@ public final class PartitionsView: TableView {
             TableColumn("LEADER", .right, priority: 95),
             TableColumn("EPOCH", .right, priority: 20),
             TableColumn("REPLICAS", min: 8, max: 30, priority: 80),
-            TableColumn("ISR", min: 8, max: 40, grows: true, priority: 90),
+            TableColumn("ISR", min: 8, max: 30, priority: 90),
             TableColumn("LOG START", .right, priority: 60),
             TableColumn("HW", .right, min: 7, priority: 85),
             TableColumn("LEO", .right, min: 7, priority: 75),
@@ -81,6 +81,6 @@ public final class PartitionsView: TableView {
 
     override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
         guard action == .showConfigs else { return nil }
-        return [.push(TopicConfigsView(topic: topic))]
+        return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
     }
 }

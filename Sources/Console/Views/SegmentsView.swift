@@ -27,7 +27,7 @@ public final class SegmentsView: TableView {
             TableColumn("LAST TIMESTAMP", min: 19, priority: 75),
             TableColumn("INDEX", .right, priority: 60),
             TableColumn("TIMEIDX", .right, priority: 40),
-            TableColumn("FILE", min: 20, max: 30, priority: 10),
+            TableColumn("FILE", min: 24, max: 30, priority: 10),
         ]
     }
 

@@ -99,8 +99,8 @@ public class TableView: FilterableView {
         guard area.height >= 1, area.width >= 2 else { return }
         let theme = context.theme
         let columns = self.columns(context: context)
-        // One column of margin on the left, for readability and the scroll marks.
-        let inner = Rect(row: area.row, column: area.column + 1, height: area.height, width: area.width - 1)
+        // One column of margin on each side, for readability and the scroll marks.
+        let inner = Rect(row: area.row, column: area.column + 1, height: area.height, width: area.width - 2)
         let widths = TableLayout.widths(columns, rows: rows, available: inner.width)
         var column = inner.column
         for (index, spec) in columns.enumerated() {

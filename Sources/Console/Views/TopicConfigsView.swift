@@ -4,13 +4,16 @@ import BrokerEngine
 /// overrides first and highlighted. Fetched on demand (`dataNeeds`).
 public final class TopicConfigsView: TableView {
     public let topic: String
+    private let namesTopic: Bool
 
-    public init(topic: String) {
+    /// `namesTopic` false when the breadcrumb already shows the topic (from its partitions).
+    public init(topic: String, namesTopic: Bool = true) {
         self.topic = topic
+        self.namesTopic = namesTopic
         super.init()
     }
 
-    public override var title: String { "\(topic) configs" }
+    public override var title: String { namesTopic ? "\(topic) configs" : "configs" }
     public override var dataNeeds: [DataNeed] { [.configs(topic: topic)] }
 
     override func columns(context: ViewContext) -> [TableColumn] {
