@@ -44,7 +44,9 @@ public enum Chrome {
             TextSpan(glyphs.separator + "out ", .dim), TextSpan(Format.count(rates.recordsOutPerSecond), .accent),
             TextSpan(" rec/s ", .dim), TextSpan(Format.byteRate(rates.bytesOutPerSecond)),
         ]
-        let listenerText = listeners.map { "clients: \($0) " } ?? ""
+        // Where clients connect matters more than the sparkline; the label goes first.
+        var listenerText = listeners.map { "clients: \($0) " } ?? ""
+        if let listeners, second.width + 1 + TextWidth.of(listenerText) > width { listenerText = listeners + " " }
         let room = width - second.width - 2 - TextWidth.of(listenerText) - 1
         if room >= 8 {
             let history = snapshot.rateHistory.map(\.recordsInPerSecond)

@@ -19,8 +19,8 @@ public final class SegmentsView: TableView {
     override func columns(context: ViewContext) -> [TableColumn] {
         [
             TableColumn(" ", min: 1, max: 1, priority: 100),
-            TableColumn("BASE OFFSET", .right, min: 8, priority: 95),
-            TableColumn("END OFFSET", .right, min: 8, priority: 30),
+            TableColumn("BASE", .right, min: 8, priority: 95),
+            TableColumn("END", .right, min: 8, priority: 30),
             TableColumn("SIZE", .right, min: 9, priority: 90),
             TableColumn("RECORDS", .right, min: 7, priority: 85),
             TableColumn("FIRST TIMESTAMP", min: 19, priority: 70),
