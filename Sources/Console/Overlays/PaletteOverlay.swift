@@ -115,7 +115,8 @@ public final class PaletteOverlay: Overlay {
         TextEditing.drawField(prompt: ":", text: text, error: error, row: footer, into: &screen, theme: theme)
         let suggestions = self.suggestions(context: context)
         let room = min(8, footer - 3)
-        guard !suggestions.isEmpty, room > 0 else { return }
+        // The error takes the row above the field until the next key.
+        guard error == nil, !suggestions.isEmpty, room > 0 else { return }
         let width = min(screen.size.columns, 72)
         let start = max(0, min(highlighted - room + 1, suggestions.count - room))
         let shown = suggestions.dropFirst(start).prefix(room)

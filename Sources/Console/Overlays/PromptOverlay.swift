@@ -73,19 +73,20 @@ enum TextEditing {
         return true
     }
 
-    /// `prompt text█  error` on `row`, scrolled so the cursor stays visible.
+    /// `prompt text█` on `row`, scrolled so the cursor stays visible, and the error (if
+    /// any) on the row above, across the whole width.
     static func drawField(prompt: String, text: String, error: String?, row: Int, into screen: inout Screen, theme: Theme) {
         let width = screen.size.columns
         screen.fill(Rect(row: row, column: 0, height: 1, width: width))
         var column = screen.put(prompt, row: row, column: 0, style: theme[.key], maxWidth: width)
-        let errorWidth = error.map { min(TextWidth.of($0) + 2, max(0, width - column - 12)) } ?? 0
-        let room = max(1, width - column - 1 - errorWidth)
+        let room = max(1, width - column - 1)
         var visible = text
         while TextWidth.of(visible) > room - 1, !visible.isEmpty { visible.removeFirst() }
         column += screen.put(visible, row: row, column: column, style: theme[.input], maxWidth: room)
         screen.put(" ", row: row, column: column, style: Style(attributes: .reverse))
-        if let error, errorWidth > 2 {
-            screen.put(error, row: row, column: width - errorWidth + 1, style: theme[.error], width: errorWidth - 1)
+        if let error, row > 0 {
+            screen.fill(Rect(row: row - 1, column: 0, height: 1, width: width))
+            screen.put(" " + error, row: row - 1, column: 0, style: theme[.error], width: width)
         }
     }
 }

@@ -101,7 +101,7 @@ public final class TopicsView: TableView {
     /// Hook for the dialogs: return `[.present(CreateTopicDialog(...))]` here instead.
     static func createTopicEffects(context: ViewContext) -> [Effect] {
         [.present(PromptOverlay(
-            prompt: "New topic (name [partitions] [replication factor]): ",
+            prompt: "New topic (name [partitions] [RF]): ",
             onSubmit: { text in
                 switch NewTopicRequest.parse(text) {
                 case .failure(let error): return .invalid(error.description)
