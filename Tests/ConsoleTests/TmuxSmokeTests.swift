@@ -1,0 +1,191 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The real binary in a real terminal: `wharf console` in a detached tmux session on a
+/// private socket, driven with `send-keys` and read with `capture-pane`. Every wait is
+/// bounded; the session is killed whatever happens.
+@Suite(.serialized, .enabled(if: Tmux.isInstalled, "tmux is not installed (CI installs it: scripts/install-deps.sh)"))
+struct TmuxSmokeTests {
+    @Test func consoleStartsNavigatesAndQuitsCleanly() throws {
+        let directory = try TemporaryDirectory()
+        let tmux = try Tmux(size: "100x30", command: [Tmux.wharf, "console", "--data-dir", directory.path("data"), "--port", "0"],
+                            directory: directory, environment: ["LANG": "C.UTF-8"])
+        defer { tmux.kill() }
+
+        let start = try tmux.waitForScreen(timeout: 60) { $0.contains("brokers 3/3") }
+        #expect(start.contains("┌ Topics"), "the console opens on the topics:\n\(start)")
+
+        tmux.type(":brokers")
+        tmux.press("Enter")
+        let brokers = try tmux.waitForScreen(timeout: 10) { $0.contains("┌ Brokers") }
+        #expect(brokers.contains("ID STATE"))
+
+        tmux.type(":topics")
+        tmux.press("Enter")
+        let topics = try tmux.waitForScreen(timeout: 10) { $0.contains("┌ Topics") && $0.contains("__consumer_offsets") }
+        #expect(topics.contains("NAME"))
+        #expect(!topics.contains("wharf.cluster") && !topics.contains(" info "), "no log line on the screen:\n\(topics)")
+
+        tmux.type("q")
+        _ = try tmux.waitForScreen(timeout: 10) { $0.contains("Quit Wharf") }
+        tmux.type("y")
+        let status = try tmux.waitForExitStatus(timeout: 60)
+        #expect(status == "0")
+        let log = try String(contentsOfFile: directory.path("data/wharf.log"), encoding: .utf8)
+        #expect(log.contains("Console stopped"))
+    }
+
+    @Test func demoMovesAndCtrlCQuitsOnAnASCIITerminal() throws {
+        let directory = try TemporaryDirectory()
+        let tmux = try Tmux(size: "80x24", command: [Tmux.wharf, "console", "--data-dir", directory.path("data"), "--port", "0",
+                                                    "--brokers", "1", "--demo"],
+                            directory: directory, environment: ["LC_ALL": "C", "NO_COLOR": "1"])
+        defer { tmux.kill() }
+
+        let start = try tmux.waitForScreen(timeout: 60) { $0.contains("brokers 1/1") && $0.contains("orders") }
+        #expect(start.contains("+ Topics"), "a C locale draws with ASCII:\n\(start)")
+        tmux.type(":groups")
+        tmux.press("Enter")
+        let groups = try tmux.waitForScreen(timeout: 20) { $0.contains("billing") && $0.contains("analytics") }
+        #expect(groups.contains("+ Groups"))
+        tmux.press("C-c")
+        #expect(try tmux.waitForExitStatus(timeout: 60) == "0")
+    }
+}
+
+/// A detached tmux session on a private socket running one command. `remain-on-exit`
+/// keeps the pane after the command ends, so its exit status can be read; cleanup kills
+/// the command and the server by pid if they are still there.
+final class Tmux {
+    static var isInstalled: Bool {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// `.build/<config>/wharf`, beside the test bundle.
+    static var wharf: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for directory in [beside, beside.deletingLastPathComponent()] {
+            let candidate = directory.appendingPathComponent("wharf").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/wharf").path
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        let what: String
+        let screen: String
+        var description: String { "timed out waiting for \(what); the screen:\n\(screen)" }
+    }
+
+    let socket = "wharf-test-\(UUID().uuidString.prefix(8))"
+    private let config: String
+    private let statusFile: String
+    /// The pane's shell, leader of the process group wharf runs in.
+    private var panePid: Int32?
+    private var serverPid: Int32?
+
+    /// Runs `command` under `sh`, which writes its exit status to a file when it ends
+    /// (tmux 3.3's `pane_dead_status` is not always set).
+    init(size: String, command: [String], directory: TemporaryDirectory, environment: [String: String]) throws {
+        config = directory.path("tmux.conf")
+        statusFile = directory.path("exit-status")
+        try "set -g remain-on-exit on\nset -g status off\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let dimensions = size.split(separator: "x").map(String.init)
+        let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let script = (["env"] + exports + command).map(Self.quote).joined(separator: " ") + "; echo $? > " + Self.quote(statusFile)
+        try startServer(["new-session", "-d", "-s", "main", "-x", dimensions[0], "-y", dimensions[1], "sh", "-c", script])
+        let pids = try run(["display-message", "-p", "-t", "main", "#{pane_pid} #{pid}"]).split(separator: " ")
+        panePid = pids.first.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        serverPid = pids.dropFirst().first.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func kill() {
+        if let panePid, exitStatus() == nil { Glibc.kill(-panePid, SIGKILL) }
+        _ = try? run(["kill-server"])
+        if let serverPid {
+            usleep(100_000)
+            if Glibc.kill(serverPid, 0) == 0 { Glibc.kill(serverPid, SIGKILL) }
+        }
+    }
+
+    func type(_ text: String) { _ = try? run(["send-keys", "-t", "main", "-l", text]) }
+    func press(_ key: String) { _ = try? run(["send-keys", "-t", "main", key]) }
+
+    func capture() -> String { (try? run(["capture-pane", "-p", "-t", "main"])) ?? "" }
+
+    func waitForScreen(timeout: TimeInterval, until condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let screen = capture()
+            if condition(screen) { return screen }
+            guard Date() < deadline else { throw Timeout(what: "the screen", screen: screen) }
+            usleep(100_000)
+        }
+    }
+
+    /// The command's exit status once it has exited, else nil.
+    func exitStatus() -> String? {
+        guard let text = try? String(contentsOfFile: statusFile, encoding: .utf8), text.hasSuffix("\n") else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func waitForExitStatus(timeout: TimeInterval) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = exitStatus() { return status }
+            usleep(100_000)
+        }
+        throw Timeout(what: "wharf to exit", screen: capture())
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-u", "-f", config, "-L", socket] + arguments
+        let output = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The first command starts the server, which daemonizes keeping the descriptors it
+    /// inherited; Foundation's `Process` would then wait for the server instead of the
+    /// client (it watches a descriptor the child inherits). So it is spawned directly, with
+    /// /dev/null for standard input and output, and reaped with `waitpid`.
+    private static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    private func startServer(_ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in 0...2 {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = (["/usr/bin/env", "tmux", "-u", "-f", config, "-L", socket] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    }
+}
+
+/// A temporary directory removed when the test is done with it.
+final class TemporaryDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-console-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
