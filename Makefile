@@ -22,9 +22,10 @@ $(VENV)/.installed: Tests/interop/requirements.txt
 build: deps
 	$(SWIFT) build -c release --product wharf
 
-# Until the console lands, `make run` shows what the binary can do.
+# The console on a demo cluster (topics, a producer and consumer groups moving); data
+# under $XDG_DATA_HOME/wharf or ~/.local/share/wharf. `q` then `y` quits.
 run: build
-	$(BIN) --help
+	$(BIN) console --demo
 
 # Kafka message codecs generated from Apache Kafka's JSON specs (committed output).
 SPECS := ../shared/kafka-message-specs
