@@ -118,6 +118,11 @@ public final class ConsoleApp {
     // MARK: Keys
 
     public func handle(_ key: Key) {
+        // Ctrl-C is the way out from anywhere, dialogs included.
+        if key == .ctrl("c") {
+            isFinished = true
+            return
+        }
         let context = self.context()
         if let overlay {
             apply(overlay.handle(key, context: context))
@@ -236,9 +241,12 @@ public final class ConsoleApp {
         }
         let frame = Rect(row: Chrome.headerHeight, column: 0, height: size.rows - Chrome.headerHeight - 1,
                          width: size.columns)
-        screen.box(frame, style: theme[.border], title: breadcrumb(maxWidth: size.columns / 2 + 10),
-                   titleStyle: theme[.title], rightTitle: top.summary(context: context), rightTitleStyle: theme[.dim])
+        screen.fill(frame.inset(by: 1))
         top.render(into: &screen, area: frame.inset(by: 1), context: context)
+        // The frame after the view, so its summary can come from what was just drawn.
+        screen.box(frame, style: theme[.border], title: breadcrumb(maxWidth: size.columns / 2 + 10),
+                   titleStyle: theme[.title], rightTitle: top.summary(context: context), rightTitleStyle: theme[.dim],
+                   clear: false)
         if overlay?.usesFooter != true { renderFooter(into: &screen, context: context) }
         overlay?.render(into: &screen, context: context)
         return screen

@@ -10,7 +10,7 @@ public final class ConfirmOverlay: Overlay {
     public func handle(_ key: Key, context: ViewContext) -> [Effect] {
         switch key {
         case .char("y"), .char("Y"): return [.dismissOverlay] + confirmation.effects
-        case .char("n"), .char("N"), .char("q"), .escape, .ctrl("c"): return [.dismissOverlay]
+        case .char("n"), .char("N"), .char("q"), .escape: return [.dismissOverlay]
         default: return []
         }
     }

@@ -43,7 +43,7 @@ public final class HelpOverlay: Overlay {
     public func handle(_ key: Key, context: ViewContext) -> [Effect] {
         let count = Self.lines(context: context).count
         switch key {
-        case .char("?"), .char("q"), .escape, .enter, .ctrl("c"): return [.dismissOverlay]
+        case .char("?"), .char("q"), .escape, .enter: return [.dismissOverlay]
         case .up, .char("k"): top -= 1
         case .down, .char("j"): top += 1
         case .pageUp, .ctrl("b"): top -= pageSize

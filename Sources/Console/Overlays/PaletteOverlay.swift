@@ -58,7 +58,7 @@ public final class PaletteOverlay: Overlay {
     public func handle(_ key: Key, context: ViewContext) -> [Effect] {
         let suggestions = self.suggestions(context: context)
         switch key {
-        case .escape, .ctrl("c"):
+        case .escape:
             return [.dismissOverlay]
         case .tab, .right:
             guard !suggestions.isEmpty else { return [] }

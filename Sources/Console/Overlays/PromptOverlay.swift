@@ -37,7 +37,7 @@ public final class PromptOverlay: Overlay {
                 error = reason
                 return []
             }
-        case .escape, .ctrl("c"):
+        case .escape:
             return [.dismissOverlay] + (onCancel?() ?? [])
         default:
             guard TextEditing.apply(key, to: &text) else { return [] }

@@ -33,6 +33,11 @@ public final class Terminal: TerminalDevice {
     private var previous: Screen?
     private var pairs: [Int: Int16] = [:]
     private var closed = false
+    /// Reads that failed at once instead of waiting for the timeout, in a row.
+    private var instantFailures = 0
+    /// The terminal stopped delivering input (hung up, closed): `wget_wch` fails at once
+    /// forever, and the loop would spin (SWIFT-NOTES §1), so the console quits instead.
+    public private(set) var inputLost = false
 
     /// Sets the locale and decides between UTF-8 and ASCII drawing: `setlocale(LC_ALL, "")`,
     /// and when no locale variable is set at all (env -i, cron, some CI), C.UTF-8 rather
@@ -94,7 +99,7 @@ public final class Terminal: TerminalDevice {
         signals.restore()
     }
 
-    public var isInterrupted: Bool { signals.received != nil }
+    public var isInterrupted: Bool { signals.received != nil || inputLost }
 
     /// The signal that interrupted the console, if one did.
     public var interruption: Int32? { signals.received }
@@ -207,8 +212,15 @@ public final class Terminal: TerminalDevice {
         guard !closed else { return nil }
         wtimeout(window, Int32(timeoutMs))
         var character: wint_t = 0
+        let started = DispatchTime.now().uptimeNanoseconds
         let result = wget_wch(window, &character)
-        if result == ERR { return nil }
+        if result == ERR {
+            let waitedMs = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+            instantFailures = timeoutMs >= 20 && waitedMs < timeoutMs / 4 ? instantFailures + 1 : 0
+            if instantFailures >= 20 { inputLost = true }
+            return nil
+        }
+        instantFailures = 0
         if result == KEY_CODE_YES { return Self.functionKey(Int32(bitPattern: character)) }
         return Self.characterKey(UInt32(character))
     }

@@ -48,12 +48,21 @@ public class TableView: FilterableView {
         return state.selectedID
     }
 
+    /// The summary of the last frame drawn, valid for that frame's time and filter (so the
+    /// app's frame title does not build every row a second time).
+    private var renderedSummary: (atMs: Int64, filter: String, shown: Int)?
+
     public func summary(context: ViewContext) -> String? {
-        let shown = visibleRows(context: context)
         guard context.snapshot != nil else { return nil }
-        let total = filterText.isEmpty ? shown.count : rows(context: context).count
-        var text = shown.isEmpty ? "0" : "\(min(list.selectedIndex + 1, shown.count))/\(shown.count)"
-        if !filterText.isEmpty { text = "/\(filterText) \(text) of \(total)" }
+        if let rendered = renderedSummary, rendered.atMs == context.nowMs, rendered.filter == filterText {
+            return summaryText(shown: rendered.shown, total: { self.rows(context: context).count })
+        }
+        return summaryText(shown: visibleRows(context: context).count, total: { self.rows(context: context).count })
+    }
+
+    private func summaryText(shown: Int, total: () -> Int) -> String {
+        var text = shown == 0 ? "0" : "\(min(list.selectedIndex + 1, shown))/\(shown)"
+        if !filterText.isEmpty { text = "/\(filterText) \(text) of \(total())" }
         return text
     }
 
@@ -91,7 +100,9 @@ public class TableView: FilterableView {
                        style: context.theme[.dim], maxWidth: tableArea.width - 1)
             return
         }
-        renderTable(into: &screen, area: tableArea, rows: visibleRows(context: context), context: context)
+        let rows = visibleRows(context: context)
+        renderTable(into: &screen, area: tableArea, rows: rows, context: context)
+        renderedSummary = (context.nowMs, filterText, rows.count)
     }
 
     /// Draws `rows` as a table in `area` (header line, then rows) with the selection bar.

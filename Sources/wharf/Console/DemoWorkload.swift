@@ -73,14 +73,33 @@ final class DemoWorkload: Sendable {
 
     var isStopped: Bool { state.withLockedValue { $0.stopped } }
 
-    /// Stops producing, and lets each consumer leave its group; waits for them (bounded).
-    func stop() async {
+    /// Stops producing, and lets each consumer leave its group; waits for them, but at
+    /// most `timeout` (a member waiting in a rebalance would otherwise hold up quitting).
+    func stop(timeout: Duration = .seconds(3)) async {
         let (timer, tasks) = state.withLockedValue { state -> ((any DispatchSourceTimer)?, [Task<Void, Never>]) in
             state.stopped = true
             return (state.timer, state.consumers)
         }
         timer?.cancel()
-        for task in tasks { await task.value }
+        for task in tasks { task.cancel() }
+        let done = NIOLockedValueBox(false)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeOnce: @Sendable () -> Void = {
+                let first = done.withLockedValue { done -> Bool in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume() }
+            }
+            Task {
+                for task in tasks { await task.value }
+                resumeOnce()
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                resumeOnce()
+            }
+        }
         queue.sync {}  // A produce tick in flight finishes before the cluster stops.
     }
 
