@@ -36,4 +36,29 @@ static inline int cn_wattr_set(WINDOW *w, attr_t a, short pair) { return wattr_s
 /* Restores the terminal if the process exits (exit(), a fatal signal's handler) while
    ncurses still owns it; harmless after endwin(). */
 static inline void cn_endwin_if_needed(void) { if (!isendwin()) endwin(); }
+/* On a crash (a Swift trap is SIGILL or SIGTRAP, a bad access SIGSEGV/SIGBUS) give the
+   terminal back before the previous handler (Swift's backtracer, or the default core dump)
+   runs, so the shell is not left in raw mode. Not async-signal-safe in theory; htop does
+   the same, and the process is dying anyway. */
+#include <signal.h>
+#include <string.h>
+static inline struct sigaction *cn_previous_crash_actions(void) {
+    static struct sigaction actions[NSIG];
+    return actions;
+}
+static inline void cn_crash_handler(int number) {
+    if (!isendwin()) endwin();
+    sigaction(number, &cn_previous_crash_actions()[number], NULL);
+    raise(number);
+}
+static inline void cn_install_crash_handlers(void) {
+    const int numbers[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = cn_crash_handler;
+    sigemptyset(&action.sa_mask);
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        sigaction(numbers[i], &action, &cn_previous_crash_actions()[numbers[i]]);
+    }
+}
 #endif

@@ -71,6 +71,7 @@ public final class Terminal: TerminalDevice {
         screenPointer = screen
         window = cn_stdscr()
         atexit { cn_endwin_if_needed() }
+        cn_install_crash_handlers()
         glyphs = Glyphs.forCharset(charset)
         raw()  // Ctrl-C arrives as a key, so quitting always runs our shutdown.
         noecho()
