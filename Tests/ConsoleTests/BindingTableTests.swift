@@ -76,7 +76,7 @@ import Testing
         options.readOnly = true
         let app = Fixtures.app([TopicsView()], options: options)
         let help = HelpOverlay.lines(context: app.context()).map(\.plainText)
-        #expect(help.contains { $0.contains("Delete the selected topic and its data (off: read-only)") })
+        #expect(help.contains { $0.contains("Delete the selected topic and its data  :delete (off: read-only)") })
         #expect(help.contains { $0.contains(":stop-broker ID") && $0.contains("(off: read-only)") })
     }
 
@@ -174,6 +174,46 @@ import Testing
         #expect(palette.error == "Usage: group GROUP")
         app.handle(.escape)
         #expect(app.overlay == nil && app.top is TopicsView)
+    }
+
+    @Test func theFocusedViewsBindingsAreCommandsToo() async throws {
+        let backend = FakeBackend()
+        let app = Fixtures.app([TopicsView()], backend: backend)
+        app.handle(.down)
+        let palette = try palette(app, typing: "de")
+        let suggestions = palette.suggestions(context: app.context())
+        #expect(suggestions.map(\.label) == ["delete-topic TOPIC", "delete"])
+        #expect(suggestions[1].detail == "Delete the selected topic and its data (d)")
+        for key in Key.typing("lete") { app.handle(key) }
+        app.handle(.enter)
+        let confirm = try #require(app.overlay as? ConfirmOverlay)
+        #expect(confirm.confirmation.title == "Delete topic payments", "acts on the selection, like d")
+        // Every view binding with a command name is offered while its view is on top, and
+        // help names it beside the keys.
+        for view in BindingTableTests.views {
+            let app = Fixtures.app([view])
+            let palette = PaletteOverlay()
+            let names = palette.allCommands(context: app.context()).map(\.name)
+            let help = HelpOverlay.lines(context: app.context()).map(\.plainText)
+            for binding in view.bindings {
+                guard let command = binding.command else { continue }
+                #expect(names.contains(command))
+                #expect(help.contains { $0.contains(binding.description) && $0.contains(":" + command) })
+            }
+        }
+        #expect(!PaletteOverlay().allCommands(context: Fixtures.app([GroupsView()]).context()).map(\.name).contains("delete"))
+    }
+
+    @Test func viewCommandsRespectReadOnly() async throws {
+        var options = Fixtures.options
+        options.readOnly = true
+        let backend = FakeBackend()
+        let app = Fixtures.app([BrokersView()], options: options, backend: backend)
+        let palette = try palette(app, typing: "stop-start")
+        app.handle(.enter)
+        #expect(palette.error == "Read-only: stop-start is disabled")
+        await app.bridge.waitUntilIdle()
+        #expect(backend.calls.isEmpty)
     }
 
     @Test func createTopicAndQuitCommands() async throws {

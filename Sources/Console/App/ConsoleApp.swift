@@ -129,14 +129,18 @@ public final class ConsoleApp {
             return
         }
         if let binding = top.bindings.binding(for: key) {
-            if binding.mutates && options.readOnly {
-                setStatus(.error("Read-only: \(binding.label) is disabled"))
-                return
-            }
-            apply(top.perform(binding.action, context: context) ?? [])
+            perform(binding, context: context)
+        } else if let binding = GlobalBindings.table.binding(for: key) {
+            perform(binding, context: context)
+        }
+    }
+
+    /// A binding's action: the view's first, else the app's (global actions).
+    private func perform(_ binding: KeyBinding, context: ViewContext) {
+        if binding.mutates && options.readOnly {
+            setStatus(.error("Read-only: \(binding.label) is disabled"))
             return
         }
-        guard let binding = GlobalBindings.table.binding(for: key) else { return }
         if let effects = top.perform(binding.action, context: context) {
             apply(effects)
         } else {
@@ -199,6 +203,10 @@ public final class ConsoleApp {
                 bridge.perform(operation)
             case .status(let message):
                 setStatus(message)
+            case .action(let action):
+                let binding = (top.bindings + GlobalBindings.table).first { $0.action == action }
+                    ?? KeyBinding([], action, label: action.rawValue, description: "")
+                perform(binding, context: context())
             case .quit:
                 isFinished = true
             }

@@ -98,6 +98,9 @@ public enum Effect {
     /// Run a cluster operation off the drawing thread; its result lands in the status line.
     case perform(BackendOperation)
     case status(StatusMessage)
+    /// Perform an action of the view on top as if its key had been pressed (the palette's
+    /// view commands); refused with `--read-only` when its binding changes the cluster.
+    case action(Action)
     case quit
 }
 

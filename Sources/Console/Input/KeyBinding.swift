@@ -24,13 +24,17 @@ public struct KeyBinding: Sendable {
     public var mutates: Bool
     /// Asks for confirmation first (shown in the danger colour).
     public var isDangerous: Bool
+    /// The name the `:` palette offers it under while its view is on top (`:delete` acts
+    /// on the selected row like `d`); nil keeps it out of the palette.
+    public var command: String?
 
-    public init(_ keys: [Key], _ action: Action, label: String, description: String, showInFooter: Bool = true,
-                mutates: Bool = false, isDangerous: Bool = false) {
+    public init(_ keys: [Key], _ action: Action, label: String, description: String, command: String? = nil,
+                showInFooter: Bool = true, mutates: Bool = false, isDangerous: Bool = false) {
         self.keys = keys
         self.action = action
         self.label = label
         self.description = description
+        self.command = command
         self.showInFooter = showInFooter
         self.mutates = mutates
         self.isDangerous = isDangerous

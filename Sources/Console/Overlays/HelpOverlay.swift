@@ -20,6 +20,7 @@ public final class HelpOverlay: Overlay {
             var line = [TextSpan("  "), TextSpan(TextWidth.padded(binding.keyNames(glyphs), to: 14),
                                                   binding.isDangerous ? .dangerousKey : .key),
                         TextSpan(binding.description, disabled ? .dim : .normal)]
+            if let command = binding.command { line.append(TextSpan("  :\(command)", .dim)) }
             if disabled { line.append(TextSpan(" (off: read-only)", .dim)) }
             lines.append(line)
         }

@@ -1,6 +1,8 @@
 /// The `:` command palette (k9s's prompt): a model (the line typed, the highlighted
 /// suggestion), an interpreter (`execute`, over the `PaletteCommand` table) and this view.
 ///
+/// The commands are the `PaletteCommand` table plus the bindings of the view on top that
+/// have a `command` name (`:delete` does what `d` does), so keys and commands cannot drift.
 /// Suggestions follow the word being typed: command names first, then each argument's
 /// candidates from the snapshot (topics, groups, brokers, a topic's partitions). Tab or →
 /// accepts the highlighted suggestion, ↑/↓ move the highlight, Enter runs the line (an
@@ -26,7 +28,23 @@ public final class PaletteOverlay: Overlay {
 
     public var usesFooter: Bool { true }
 
-    public func command(named word: String) -> PaletteCommand? { commands.first { $0.matches(word) } }
+    /// The table's commands, then the focused view's bindings that have a command name
+    /// (unless the table already has that name).
+    public func allCommands(context: ViewContext) -> [PaletteCommand] {
+        let names = Set(commands.flatMap { [$0.name] + $0.aliases })
+        let fromBindings = context.focus.bindings.compactMap { binding -> PaletteCommand? in
+            guard let name = binding.command, !names.contains(name) else { return nil }
+            let keys = binding.keyNames(context.glyphs)
+            return PaletteCommand(name, description: "\(binding.description) (\(keys))", mutates: binding.mutates) { _, _ in
+                .success([.action(binding.action)])
+            }
+        }
+        return commands + fromBindings
+    }
+
+    public func command(named word: String, context: ViewContext) -> PaletteCommand? {
+        allCommands(context: context).first { $0.matches(word) }
+    }
 
     /// The words typed so far and the (possibly empty) word being typed.
     private func split() -> (done: [String], current: String) {
@@ -39,12 +57,12 @@ public final class PaletteOverlay: Overlay {
     public func suggestions(context: ViewContext) -> [Suggestion] {
         let (done, current) = split()
         guard let first = done.first else {
-            return commands.filter { $0.name.hasPrefix(current) || $0.aliases.contains(current) }.map { command in
+            return allCommands(context: context).filter { $0.name.hasPrefix(current) || $0.aliases.contains(current) }.map { command in
                 Suggestion(line: command.name + (command.arguments.isEmpty ? "" : " "), label: command.usage,
                            detail: command.description)
             }
         }
-        guard let command = command(named: first) else { return [] }
+        guard let command = command(named: first, context: context) else { return [] }
         let index = done.count - 1
         guard index < command.arguments.count else { return [] }
         let argument = command.arguments[index]
@@ -84,10 +102,10 @@ public final class PaletteOverlay: Overlay {
     private func execute(context: ViewContext, suggestions: [Suggestion]) -> [Effect] {
         var words = text.split(separator: " ").map(String.init)
         guard let first = words.first else { return [.dismissOverlay] }
-        if command(named: first) == nil, words.count == 1, !suggestions.isEmpty {
+        if command(named: first, context: context) == nil, words.count == 1, !suggestions.isEmpty {
             words = suggestions[min(highlighted, suggestions.count - 1)].line.split(separator: " ").map(String.init)
         }
-        guard let command = command(named: words[0]) else {
+        guard let command = command(named: words[0], context: context) else {
             error = "Unknown command \(words[0]) (Tab completes, :help lists them)"
             return []
         }

@@ -21,10 +21,10 @@ public final class BrokersView: TableView {
         [
             KeyBinding([.char("s")], .toggleBroker, label: "stop/start",
                        description: "Stop the selected broker (controlled: leaderships move first), or start it again",
-                       mutates: true, isDangerous: true),
+                       command: "stop-start", mutates: true, isDangerous: true),
             KeyBinding([.char("K")], .killBroker, label: "kill",
                        description: "Kill the selected broker (like kill -9: fenced, logs recovered on restart)",
-                       showInFooter: false, mutates: true, isDangerous: true),
+                       command: "kill", showInFooter: false, mutates: true, isDangerous: true),
             KeyBinding([.enter], .open, label: "topics", description: "Show the topics"),
         ]
     }

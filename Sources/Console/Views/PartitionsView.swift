@@ -19,7 +19,8 @@ public final class PartitionsView: TableView {
     public override var bindings: [KeyBinding] {
         [
             KeyBinding([.enter], .open, label: "segments", description: "Show the segments of the selected partition"),
-            KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the topic's configuration"),
+            KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the topic's configuration",
+                       command: "show-configs"),
         ]
     }
 

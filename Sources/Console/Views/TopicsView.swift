@@ -26,12 +26,13 @@ public final class TopicsView: TableView {
     public override var bindings: [KeyBinding] {
         [
             KeyBinding([.enter], .open, label: "partitions", description: "Show the partitions of the selected topic"),
-            KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the selected topic's configuration"),
-            KeyBinding([.char("n")], .createTopic, label: "new", description: "Create a topic", mutates: true),
+            KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the selected topic's configuration",
+                       command: "show-configs"),
+            KeyBinding([.char("n")], .createTopic, label: "new", description: "Create a topic", command: "new", mutates: true),
             KeyBinding([.char("d")], .deleteTopic, label: "delete", description: "Delete the selected topic and its data",
-                       mutates: true, isDangerous: true),
+                       command: "delete", mutates: true, isDangerous: true),
             KeyBinding([.char("i")], .toggleInternal, label: "internal", description: "Show or hide internal topics (__consumer_offsets)",
-                       showInFooter: false),
+                       command: "toggle-internal", showInFooter: false),
         ]
     }
 
