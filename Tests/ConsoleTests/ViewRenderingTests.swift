@@ -93,6 +93,27 @@ import Testing
         #expect(screen.cell(row, marked).style == Theme.colored[.danger], "out-of-sync replicas are marked in red")
     }
 
+    @Test func columnsWidenForWhatIsShownAndStayWide() throws {
+        var snapshot = Fixtures.snapshot()
+        let template = snapshot.topics[0].partitions[0]
+        snapshot.topics[0].partitions = (0..<60).map { index in
+            var partition = template
+            partition.partition = Int32(index)
+            if index == 59 { partition.replicas = [1, 2, 3, 4, 5, 6] }
+            return partition
+        }
+        let app = Fixtures.app([TopicsView(), PartitionsView(topic: "orders")])
+        app.apply(.snapshot(snapshot))
+        let before = try #require(app.render(size: Fixtures.large).column(of: "ISR", inRow: 3))
+        app.handle(.char("G"))
+        let screen = app.render(size: Fixtures.large)
+        #expect(screen.line(containing: "1,2,3,4,5,6") != nil)
+        let widened = try #require(screen.column(of: "ISR", inRow: 3))
+        #expect(widened == before + 3)
+        app.handle(.char("g"))
+        #expect(app.render(size: Fixtures.large).column(of: "ISR", inRow: 3) == widened, "no jitter when scrolling back")
+    }
+
     @Test func offlinePartitionsShowNoLeader() throws {
         let screen = render([TopicsView(), PartitionsView(topic: "payments")], Fixtures.small)
         let line = try #require(screen.line(containing: "none"))

@@ -39,16 +39,19 @@ public final class GroupDetailView: TableView {
         guard let group = context.group(groupId) else { return [] }
         let owners = Self.owners(group)
         return group.lag.partitions.map { row in
-            let lag: TextSpan = row.lag.map { TextSpan("\($0)", $0 > 0 ? .warning : .normal) } ?? TextSpan("-", .dim)
             let owner = owners[row.topicPartition]
-            return TableRow(id: row.topicPartition.description, cells: [
-                [TextSpan(row.topicPartition.topic)],
-                [TextSpan("\(row.topicPartition.partition)")],
-                [TextSpan(row.committedOffset.map { "\($0)" } ?? "-")],
-                [TextSpan(row.highWatermark.map { "\($0)" } ?? "-")],
-                [lag],
-                [owner.map { TextSpan($0) } ?? TextSpan("-", .dim)],
-            ], filterText: "\(row.topicPartition.topic) \(row.topicPartition.partition) \(owner ?? "")")
+            let filterText = "\(row.topicPartition.topic) \(row.topicPartition.partition) \(owner ?? "")"
+            return TableRow(id: row.topicPartition.description, filterText: filterText) {
+                let lag: TextSpan = row.lag.map { TextSpan("\($0)", $0 > 0 ? .warning : .normal) } ?? TextSpan("-", .dim)
+                return [
+                    [TextSpan(row.topicPartition.topic)],
+                    [TextSpan("\(row.topicPartition.partition)")],
+                    [TextSpan(row.committedOffset.map { "\($0)" } ?? "-")],
+                    [TextSpan(row.highWatermark.map { "\($0)" } ?? "-")],
+                    [lag],
+                    [owner.map { TextSpan($0) } ?? TextSpan("-", .dim)],
+                ]
+            }
         }
     }
 

@@ -45,7 +45,8 @@ public final class PartitionsView: TableView {
             let moved = leaderChanges.observe(partition.partition, partition.leader, nowMs: context.nowMs)
             let leader = partition.isOffline ? TextSpan("none", .danger)
                 : TextSpan("\(partition.leader)", moved ? .changed : .normal)
-            return TableRow(id: "\(partition.partition)", cells: [
+            return TableRow(id: "\(partition.partition)", filterText: "\(partition.partition) leader \(partition.leader)",
+                            tint: partition.isOffline ? .danger : nil) { [
                 [TextSpan("\(partition.partition)")],
                 [leader],
                 [TextSpan("\(partition.leaderEpoch)")],
@@ -56,8 +57,7 @@ public final class PartitionsView: TableView {
                 [TextSpan("\(partition.logEndOffset)")],
                 [TextSpan(Format.bytes(partition.sizeBytes))],
                 [TextSpan("\(partition.segmentCount)")],
-            ], filterText: "\(partition.partition) leader \(partition.leader)",
-               tint: partition.isOffline ? .danger : nil)
+            ] }
         }
     }
 

@@ -34,7 +34,8 @@ public final class SegmentsView: TableView {
     override func rows(context: ViewContext) -> [TableRow] {
         guard let segments = context.segments[partition]?.value else { return [] }
         return segments.map { segment in
-            TableRow(id: "\(segment.baseOffset)", cells: [
+            TableRow(id: "\(segment.baseOffset)",
+                     filterText: "\(segment.baseOffset) \(segment.fileName)" + (segment.isActive ? " active" : "")) { [
                 [TextSpan(segment.isActive ? String(context.glyphs.bullet) : " ", .good)],
                 [TextSpan("\(segment.baseOffset)")],
                 [TextSpan("\(segment.endOffset)")],
@@ -45,7 +46,7 @@ public final class SegmentsView: TableView {
                 [TextSpan("\(segment.offsetIndexEntries)")],
                 [TextSpan("\(segment.timeIndexEntries)")],
                 [TextSpan(segment.fileName)],
-            ], filterText: "\(segment.baseOffset) \(segment.fileName)" + (segment.isActive ? " active" : ""))
+            ] }
         }
     }
 

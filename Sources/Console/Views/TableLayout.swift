@@ -28,17 +28,32 @@ public struct TableColumn: Sendable {
 
 /// One row of a table: a stable id (selection follows it across refreshes), its cells as
 /// styled spans, the text `/` matches, and an optional tint for the whole row.
-public struct TableRow: Sendable {
+///
+/// Cells can be made lazily (`init(id:filterText:tint:cells:)`): a table builds every
+/// row's id and filter text each frame, but formats cells only for the rows on screen, so
+/// a topic with 10,000 partitions costs 40 rows of formatting per frame, not 10,000.
+public struct TableRow {
     public var id: String
-    public var cells: [[TextSpan]]
     public var filterText: String
     public var tint: Theme.Role?
+    private let makeCells: () -> [[TextSpan]]
+
+    /// The row's cells (made now when lazy).
+    public var cells: [[TextSpan]] { makeCells() }
 
     public init(id: String, cells: [[TextSpan]], filterText: String? = nil, tint: Theme.Role? = nil) {
         self.id = id
-        self.cells = cells
         self.filterText = filterText ?? cells.map(\.plainText).joined(separator: " ")
         self.tint = tint
+        makeCells = { cells }
+    }
+
+    /// A row whose cells are made only if it is drawn.
+    public init(id: String, filterText: String, tint: Theme.Role? = nil, cells: @escaping () -> [[TextSpan]]) {
+        self.id = id
+        self.filterText = filterText
+        self.tint = tint
+        makeCells = cells
     }
 
     /// A row of plain cells.
@@ -54,15 +69,26 @@ public enum TableLayout {
     /// One space between columns.
     public static let gap = 1
 
-    /// Widths by column index; nil for a dropped column.
-    public static func widths(_ columns: [TableColumn], rows: [TableRow], available: Int) -> [Int?] {
-        guard !columns.isEmpty, available > 0 else { return columns.map { _ in nil } }
+    /// The widest cell of each column among `cells` (rows of cells), at least its title.
+    public static func naturalWidths(_ columns: [TableColumn], cells: [[[TextSpan]]]) -> [Int] {
         var natural = columns.map { TextWidth.of($0.title) }
-        for row in rows {
-            for (index, cell) in row.cells.enumerated() where index < natural.count {
+        for row in cells {
+            for (index, cell) in row.enumerated() where index < natural.count {
                 natural[index] = max(natural[index], cell.width)
             }
         }
+        return natural
+    }
+
+    /// Widths by column index; nil for a dropped column.
+    public static func widths(_ columns: [TableColumn], rows: [TableRow], available: Int) -> [Int?] {
+        widths(columns, natural: naturalWidths(columns, cells: rows.map(\.cells)), available: available)
+    }
+
+    /// Widths by column index from natural widths already measured; nil for a dropped column.
+    public static func widths(_ columns: [TableColumn], natural measured: [Int], available: Int) -> [Int?] {
+        guard !columns.isEmpty, available > 0 else { return columns.map { _ in nil } }
+        var natural = columns.indices.map { $0 < measured.count ? measured[$0] : TextWidth.of(columns[$0].title) }
         for index in columns.indices {
             natural[index] = min(max(natural[index], columns[index].minWidth), columns[index].maxWidth)
         }

@@ -7,6 +7,8 @@ public class TableView: FilterableView {
     public var list = ListState()
     /// Rows that fit in the last frame, for PgUp/PgDn.
     public private(set) var pageSize = 10
+    /// The widest each column has been in this view (see `renderTable`).
+    private var naturalWidths: [Int] = []
 
     public init() {}
 
@@ -106,13 +108,24 @@ public class TableView: FilterableView {
     }
 
     /// Draws `rows` as a table in `area` (header line, then rows) with the selection bar.
+    /// Only the rows on screen are formatted and measured; each column keeps the widest
+    /// width it has needed in this view (`naturalWidths`), so columns do not jitter while
+    /// scrolling or as values change.
     func renderTable(into screen: inout Screen, area: Rect, rows: [TableRow], context: ViewContext) {
         guard area.height >= 1, area.width >= 2 else { return }
         let theme = context.theme
         let columns = self.columns(context: context)
         // One column of margin on each side, for readability and the scroll marks.
         let inner = Rect(row: area.row, column: area.column + 1, height: area.height, width: area.width - 2)
-        let widths = TableLayout.widths(columns, rows: rows, available: inner.width)
+        pageSize = max(1, inner.height - 1)
+        list.reconcile(ids: rows.map(\.id))
+        list.scrollIntoView(visibleRows: pageSize, count: rows.count)
+        let shown = rows[min(list.top, rows.count)..<min(rows.count, list.top + pageSize)]
+        let cells = shown.map(\.cells)
+        let measured = TableLayout.naturalWidths(columns, cells: cells)
+        if naturalWidths.count != measured.count { naturalWidths = measured }
+        naturalWidths = zip(naturalWidths, measured).map { max($0, $1) }
+        let widths = TableLayout.widths(columns, natural: naturalWidths, available: inner.width)
         var column = inner.column
         for (index, spec) in columns.enumerated() {
             guard let width = widths[index] else { continue }
@@ -120,20 +133,16 @@ public class TableView: FilterableView {
                        alignRight: spec.alignment == .right)
             column += width + TableLayout.gap
         }
-        pageSize = max(1, inner.height - 1)
-        list.reconcile(ids: rows.map(\.id))
-        list.scrollIntoView(visibleRows: pageSize, count: rows.count)
         if rows.isEmpty {
             let message = filterText.isEmpty ? emptyMessage(context: context) : "No rows match /\(filterText) (Esc clears the filter)."
             screen.put(message, row: inner.row + 2, column: inner.column, style: theme[.dim], maxWidth: inner.width)
             return
         }
-        let shown = rows[list.top..<min(rows.count, list.top + pageSize)]
         for (offset, row) in shown.enumerated() {
             let y = inner.row + 1 + offset
             let isSelected = list.top + offset == list.selectedIndex
-            drawRow(row, y: y, columns: columns, widths: widths, inner: inner, selected: isSelected, theme: theme,
-                    into: &screen)
+            drawRow(row, cells: cells[offset], y: y, columns: columns, widths: widths, inner: inner, selected: isSelected,
+                    theme: theme, into: &screen)
         }
         if list.top > 0 {
             screen.put(String(context.glyphs.moreAbove), row: inner.row + 1, column: area.column, style: theme[.dim])
@@ -143,14 +152,14 @@ public class TableView: FilterableView {
         }
     }
 
-    private func drawRow(_ row: TableRow, y: Int, columns: [TableColumn], widths: [Int?], inner: Rect, selected: Bool,
-                         theme: Theme, into screen: inout Screen) {
+    private func drawRow(_ row: TableRow, cells: [[TextSpan]], y: Int, columns: [TableColumn], widths: [Int?], inner: Rect,
+                         selected: Bool, theme: Theme, into screen: inout Screen) {
         var column = inner.column
         let override: Style? = selected ? theme[.selected] : nil
         if selected { screen.fill(Rect(row: y, column: inner.column, height: 1, width: inner.width), style: theme[.selected]) }
         for (index, spec) in columns.enumerated() {
             guard let width = widths[index] else { continue }
-            var spans = index < row.cells.count ? row.cells[index] : []
+            var spans = index < cells.count ? cells[index] : []
             if spec.keepsEnd { spans = Self.keepingEnd(spans, width: width) }
             let cellWidth = spans.width
             if cellWidth > width {

@@ -57,20 +57,23 @@ public final class TopicsView: TableView {
         let topics = snapshot.topics.filter { showsInternal || !Self.isInternal($0.name) }
             .sorted { (Self.isInternal($0.name) ? 1 : 0, $0.name) < (Self.isInternal($1.name) ? 1 : 0, $1.name) }
         return topics.map { topic in
-            let offline = topic.partitions.filter(\.isOffline).count
-            let urp = topic.underReplicatedCount
-            let history = topic.rateHistory.map(\.recordsInPerSecond)
-            return TableRow(id: topic.name, cells: [
-                [TextSpan(topic.name)],
-                [TextSpan("\(topic.partitions.count)")],
-                [TextSpan("\(topic.replicationFactor)")],
-                [TextSpan(Format.count(topic.records))],
-                [TextSpan(Format.bytes(topic.sizeBytes))],
-                [TextSpan(Format.count(topic.rates.recordsInPerSecond))],
-                [TextSpan(Sparkline.render(history, width: 30, glyphs: context.glyphs), .accent)],
-                [TextSpan(Format.count(topic.rates.recordsOutPerSecond))],
-                [TextSpan("\(urp)", offline > 0 ? .danger : urp > 0 ? .warning : .normal)],
-            ], filterText: topic.name, tint: offline > 0 ? .danger : Self.isInternal(topic.name) ? .dim : nil)
+            let offline = topic.partitions.contains(where: \.isOffline)
+            let tint: Theme.Role? = offline ? .danger : Self.isInternal(topic.name) ? .dim : nil
+            return TableRow(id: topic.name, filterText: topic.name, tint: tint) {
+                let urp = topic.underReplicatedCount
+                let history = topic.rateHistory.map(\.recordsInPerSecond)
+                return [
+                    [TextSpan(topic.name)],
+                    [TextSpan("\(topic.partitions.count)")],
+                    [TextSpan("\(topic.replicationFactor)")],
+                    [TextSpan(Format.count(topic.records))],
+                    [TextSpan(Format.bytes(topic.sizeBytes))],
+                    [TextSpan(Format.count(topic.rates.recordsInPerSecond))],
+                    [TextSpan(Sparkline.render(history, width: 30, glyphs: context.glyphs), .accent)],
+                    [TextSpan(Format.count(topic.rates.recordsOutPerSecond))],
+                    [TextSpan("\(urp)", offline ? .danger : urp > 0 ? .warning : .normal)],
+                ]
+            }
         }
     }
 
