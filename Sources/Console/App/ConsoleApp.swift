@@ -237,8 +237,11 @@ public final class ConsoleApp {
         var screen = Screen(size: size, glyphs: options.glyphs)
         let theme = options.theme
         guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
-            screen.put("Terminal too small: \(size), needs \(Self.minimumSize)", row: 0, column: 0,
-                       style: theme[.warning], maxWidth: size.columns)
+            let message = "Terminal too small: \(size), needs \(Self.minimumSize). q quits."
+            for (row, line) in TextWidth.wrap(message, width: size.columns).enumerated() {
+                screen.put(line, row: row, column: 0, style: theme[.warning], maxWidth: size.columns)
+            }
+            overlay?.render(into: &screen, context: context())
             return screen
         }
         let context = self.context()
