@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "LogStore", targets: ["LogStore"]),
         .library(name: "BrokerEngine", targets: ["BrokerEngine"]),
+        .library(name: "KafkaServer", targets: ["KafkaServer"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
     ],
     dependencies: [
@@ -59,7 +60,8 @@ let package = Package(
             ],
             path: "Sources/BrokerEngine"
         ),
-        // The Kafka wire protocol in front of the engine: listeners, frames, one handler per API.
+        // The wire server: a SwiftNIO listener per broker, framing, and the seam
+        // (KafkaRequestDispatching) that the per-API handlers plug into.
         .target(
             name: "KafkaServer",
             dependencies: [
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "KafkaProtocol", "LogStore",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,6 +133,15 @@ let package = Package(
             dependencies: [
                 "wharf", "KafkaProtocol", "LogStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Real Kafka clients (kcat, confluent-kafka, kafka-python) against an in-process cluster.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -148,6 +159,18 @@ let package = Package(
             dependencies: [
                 "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaServerTests",
+            dependencies: [
+                "KafkaServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

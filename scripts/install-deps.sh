@@ -5,7 +5,7 @@ set -euo pipefail
 
 # C libraries (system-library targets), and the tools the tests drive.
 packages=(libncurses-dev zlib1g-dev liblz4-dev libzstd-dev libsnappy-dev libisal-dev
-          python3-venv tmux man-db)
+          python3-venv tmux man-db kcat)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -52,8 +52,11 @@ struct LogLoader {
             }
         }
 
+        // A segment made here is empty: nothing to check (its indexes do not exist yet).
+        var freshBase: Int64?
         if segments.isEmpty {
             let base = max(0, checkpointedStart)
+            freshBase = base
             segments.add(try makeSegment(baseOffset: base))
             logger.info("Created the first segment \(Segment.path(directory, base, .log))")
         }
@@ -63,7 +66,7 @@ struct LogLoader {
         while slot < segments.count {
             let segment = segments.all[slot]
             var mustRecover = recoverFrom.map { segment.baseOffset >= $0 } ?? false
-            if !mustRecover {
+            if segment.baseOffset == freshBase { mustRecover = false } else if !mustRecover {
                 do {
                     try segment.sanityCheck()
                 } catch let error as LogStoreError {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct WharfCommand: ParsableCommand {
+struct WharfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A Kafka-compatible event-streaming broker and its terminal console.",
@@ -10,6 +10,6 @@ struct WharfCommand: ParsableCommand {
             dump-log tool. The embedded cluster, the wire server and the console come later.
             """,
         version: "0.1.0",
-        subcommands: [DumpLogCommand.self]
+        subcommands: [DumpLogCommand.self, ServeCommand.self]
     )
 }

@@ -1,0 +1,141 @@
+import Foundation
+import Glibc
+
+/// A `wharf` process left running (`wharf serve`), its output collected as it comes. Killed
+/// when dropped if it is still running, so a failing test leaves nothing behind.
+final class RunningWharf: @unchecked Sendable {
+    struct Timeout: Error, CustomStringConvertible {
+        let what: String
+        let stderr: String
+        var description: String { "timed out waiting for \(what); stderr so far:\n\(stderr)" }
+    }
+
+    private let process = Process()
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = WharfBinary.url
+        process.arguments = arguments
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle, isError: false) }
+        errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle, isError: true) }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+
+    /// Waits until standard output holds at least `count` lines.
+    func waitForLines(_ count: Int, timeout: TimeInterval) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while stdoutLines.count < count {
+            guard process.isRunning || stdoutLines.count >= count else {
+                throw Timeout(what: "\(count) lines (wharf exited with \(process.terminationStatus))", stderr: stderr)
+            }
+            guard Date() < deadline else { throw Timeout(what: "\(count) lines", stderr: stderr) }
+            usleep(10_000)
+        }
+        return Array(stdoutLines.prefix(count))
+    }
+
+    func send(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to exit and returns its exit status, or nil if it is still
+    /// running after `timeout` (or was killed by a signal).
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        guard !process.isRunning, process.terminationReason == .exit else { return nil }
+        return process.terminationStatus
+    }
+
+    private func collect(_ handle: FileHandle, isError: Bool) {
+        let data = handle.availableData
+        if data.isEmpty {
+            handle.readabilityHandler = nil
+            return
+        }
+        lock.withLock { isError ? err.append(data) : out.append(data) }
+    }
+}
+
+/// A plain TCP socket on 127.0.0.1, for the CLI tests' few bytes.
+final class LoopbackSocket {
+    let descriptor: Int32
+
+    /// A connected socket.
+    init(connectingTo port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            close(descriptor)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    /// A socket listening on a free port (`port`), which nobody else can then bind.
+    init(listening: Void) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 1) == 0 else {
+            close(descriptor)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    var port: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether the peer closes the connection (read returns 0 or a reset) within `timeout`
+    /// seconds, discarding anything it sends first.
+    func peerCloses(within timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while Date() < deadline {
+            var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptors, 1, 50) > 0 else { continue }
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count <= 0 { return true }
+        }
+        return false
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}
