@@ -54,6 +54,7 @@ extension KafkaClient {
     /// with `options.compression`, and sent to the partition's leader. Batches failing
     /// with a retriable error (NOT_LEADER_OR_FOLLOWER, …) are resent after a metadata
     /// refresh, a bounded number of times. Returns one result per batch.
+    @discardableResult
     public func produce(_ records: [ProducerRecord], to topic: String,
                         options: ProduceOptions = ProduceOptions()) async throws(KafkaClientError) -> [ProduceResult] {
         guard !records.isEmpty else { return [] }
