@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer", "KafkaClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

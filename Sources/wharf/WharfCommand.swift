@@ -10,6 +10,7 @@ struct WharfCommand: AsyncParsableCommand {
             dump-log tool. The embedded cluster, the wire server and the console come later.
             """,
         version: "0.1.0",
-        subcommands: [DumpLogCommand.self, ServeCommand.self]
+        subcommands: [DumpLogCommand.self, ServeCommand.self,
+                      TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupsCommand.self]
     )
 }

@@ -1,15 +1,15 @@
 import KafkaProtocol
 
 /// A topic CreateTopics made.
-public struct CreatedTopic: Hashable, Sendable {
+public struct CreateTopicResult: Hashable, Sendable {
     public var name: String
     public var topicId: KafkaUUID
     public var partitionCount: Int32
     public var replicationFactor: Int16
 }
 
-/// Where a config value comes from (DescribeConfigs' `ConfigSource`).
-public enum ConfigSource: Int8, Sendable, Hashable {
+/// Where a config value comes from (DescribeConfigs' `ConfigValueSource`).
+public enum ConfigValueSource: Int8, Sendable, Hashable {
     case unknown = 0
     case dynamicTopic = 1
     case dynamicBroker = 2
@@ -22,15 +22,15 @@ public enum ConfigSource: Int8, Sendable, Hashable {
 }
 
 /// One config of a topic or broker.
-public struct ConfigEntry: Hashable, Sendable {
+public struct ConfigDescription: Hashable, Sendable {
     public var name: String
     /// nil for sensitive values.
     public var value: String?
-    public var source: ConfigSource
+    public var source: ConfigValueSource
     public var isReadOnly: Bool
     public var isSensitive: Bool
 
-    public init(name: String, value: String?, source: ConfigSource, isReadOnly: Bool = false, isSensitive: Bool = false) {
+    public init(name: String, value: String?, source: ConfigValueSource, isReadOnly: Bool = false, isSensitive: Bool = false) {
         self.name = name
         self.value = value
         self.source = source
@@ -53,13 +53,13 @@ extension KafkaClient {
     /// `num.partitions` / `default.replication.factor`.
     @discardableResult
     public func createTopic(_ name: String, partitions: Int32? = nil, replicationFactor: Int16? = nil,
-                            configs: [(String, String)] = [], validateOnly: Bool = false) async throws(KafkaClientError) -> CreatedTopic {
+                            configs: [(String, String)] = [], validateOnly: Bool = false) async throws(KafkaClientError) -> CreateTopicResult {
         let topic = CreateTopicsRequest.CreatableTopic(
             name: name, numPartitions: partitions ?? -1, replicationFactor: replicationFactor ?? -1,
             configs: configs.map { CreateTopicsRequest.CreatableTopicConfig(name: $0.0, value: $0.1) })
         let request = CreateTopicsRequest(topics: [topic], timeoutMs: Int32(clamping: configuration.requestTimeout.milliseconds),
                                           validateOnly: validateOnly)
-        return try await retrying { () async throws(KafkaClientError) -> CreatedTopic in
+        return try await retrying { () async throws(KafkaClientError) -> CreateTopicResult in
             let connection = try await self.controllerConnection()
             let response = try await connection.send(request)
             guard let result = response.topics.first(where: { $0.name == name }) else {
@@ -67,7 +67,7 @@ extension KafkaClient {
             }
             try KafkaClientError.check(result.errorCode, "creating topic '\(name)'", message: result.errorMessage)
             self.invalidateMetadata()
-            return CreatedTopic(name: name, topicId: result.topicId, partitionCount: result.numPartitions,
+            return CreateTopicResult(name: name, topicId: result.topicId, partitionCount: result.numPartitions,
                                 replicationFactor: result.replicationFactor)
         }
     }
@@ -121,11 +121,11 @@ extension KafkaClient {
     }
 
     /// The configs of a topic or broker.
-    public func describeConfigs(_ type: ConfigResourceType, name: String) async throws(KafkaClientError) -> [ConfigEntry] {
+    public func describeConfigs(_ type: ConfigResourceType, name: String) async throws(KafkaClientError) -> [ConfigDescription] {
         let request = DescribeConfigsRequest(resources: [
             DescribeConfigsRequest.DescribeConfigsResource(resourceType: type.rawValue, resourceName: name, configurationKeys: nil),
         ])
-        return try await retrying { () async throws(KafkaClientError) -> [ConfigEntry] in
+        return try await retrying { () async throws(KafkaClientError) -> [ConfigDescription] in
             let connection = if type == .broker, let id = Int32(name) {
                 try await self.connection(toBroker: id)
             } else {
@@ -138,7 +138,7 @@ extension KafkaClient {
             try KafkaClientError.check(result.errorCode, "describing configs of \(type == .topic ? "topic" : "broker") '\(name)'",
                                        message: result.errorMessage)
             return result.configs.map {
-                ConfigEntry(name: $0.name, value: $0.value, source: ConfigSource(rawValue: $0.configSource) ?? .unknown,
+                ConfigDescription(name: $0.name, value: $0.value, source: ConfigValueSource(rawValue: $0.configSource) ?? .unknown,
                             isReadOnly: $0.readOnly, isSensitive: $0.isSensitive)
             }.sorted { $0.name < $1.name }
         }

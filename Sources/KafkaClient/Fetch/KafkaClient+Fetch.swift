@@ -1,7 +1,7 @@
 import KafkaProtocol
 import NIOCore
 
-public enum IsolationLevel: Int8, Sendable, Hashable {
+public enum FetchIsolation: Int8, Sendable, Hashable {
     case readUncommitted = 0
     case readCommitted = 1
 }
@@ -12,7 +12,7 @@ public struct FetchOptions: Sendable {
     public var minBytes: Int32 = 1
     public var maxBytes: Int32 = 50 * 1024 * 1024
     public var partitionMaxBytes: Int32 = 1024 * 1024
-    public var isolation: IsolationLevel = .readUncommitted
+    public var isolation: FetchIsolation = .readUncommitted
 
     public init(maxWait: Duration = .milliseconds(500), minBytes: Int32 = 1) {
         self.maxWait = maxWait

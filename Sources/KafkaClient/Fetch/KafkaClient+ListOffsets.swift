@@ -30,7 +30,7 @@ public struct ListedOffset: Hashable, Sendable {
 extension KafkaClient {
     /// Looks up offsets by spec, one request per leader, retried on retriable errors.
     public func listOffsets(_ specs: [TopicAndPartition: OffsetSpec],
-                            isolation: IsolationLevel = .readUncommitted) async throws(KafkaClientError) -> [TopicAndPartition: ListedOffset] {
+                            isolation: FetchIsolation = .readUncommitted) async throws(KafkaClientError) -> [TopicAndPartition: ListedOffset] {
         guard !specs.isEmpty else { return [:] }
         return try await retrying(except: [.unknownTopicOrPartition]) { () async throws(KafkaClientError) -> [TopicAndPartition: ListedOffset] in
             var results: [TopicAndPartition: ListedOffset] = [:]

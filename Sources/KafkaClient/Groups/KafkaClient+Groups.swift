@@ -2,7 +2,7 @@ import KafkaProtocol
 import NIOCore
 
 /// A group as ListGroups shows it.
-public struct GroupListing: Hashable, Sendable {
+public struct ConsumerGroupListing: Hashable, Sendable {
     public var groupId: String
     public var protocolType: String
     /// Empty when the broker is older than ListGroups v4.
@@ -10,7 +10,7 @@ public struct GroupListing: Hashable, Sendable {
 }
 
 /// A member of a described group.
-public struct GroupMemberDescription: Hashable, Sendable {
+public struct ConsumerGroupMember: Hashable, Sendable {
     public var memberId: String
     public var groupInstanceId: String?
     public var clientId: String
@@ -20,14 +20,14 @@ public struct GroupMemberDescription: Hashable, Sendable {
 }
 
 /// A group as DescribeGroups shows it.
-public struct GroupDescription: Hashable, Sendable {
+public struct ConsumerGroupDescription: Hashable, Sendable {
     public var groupId: String
     /// Empty, PreparingRebalance, CompletingRebalance, Stable, Dead.
     public var state: String
     public var protocolType: String
     /// The assignor the group chose (`range`, …).
     public var protocolName: String
-    public var members: [GroupMemberDescription]
+    public var members: [ConsumerGroupMember]
 
     /// Kafka's tools reset offsets only for a group without members.
     public var isInactive: Bool { state == "Empty" || state == "Dead" }
@@ -83,34 +83,34 @@ extension KafkaClient {
     }
 
     /// Every group on every broker, sorted by id.
-    public func listGroups() async throws(KafkaClientError) -> [GroupListing] {
+    public func listGroups() async throws(KafkaClientError) -> [ConsumerGroupListing] {
         let metadata = try await metadata(topics: [])
-        var groups: [String: GroupListing] = [:]
+        var groups: [String: ConsumerGroupListing] = [:]
         for broker in metadata.brokers {
             let connection = try await connection(to: broker.address)
             let response = try await connection.send(ListGroupsRequest())
             try KafkaClientError.check(response.errorCode, "listing groups on broker \(broker.nodeId)")
             for group in response.groups {
-                groups[group.groupId] = GroupListing(groupId: group.groupId, protocolType: group.protocolType, state: group.groupState)
+                groups[group.groupId] = ConsumerGroupListing(groupId: group.groupId, protocolType: group.protocolType, state: group.groupState)
             }
         }
         return groups.values.sorted { $0.groupId < $1.groupId }
     }
 
     /// Describes one group (a group nobody knows is `Dead` with no members, as in Kafka).
-    public func describeGroup(_ group: String) async throws(KafkaClientError) -> GroupDescription {
-        try await withCoordinator(group) { (connection: BrokerConnection) async throws(KafkaClientError) -> GroupDescription in
+    public func describeGroup(_ group: String) async throws(KafkaClientError) -> ConsumerGroupDescription {
+        try await withCoordinator(group) { (connection: BrokerConnection) async throws(KafkaClientError) -> ConsumerGroupDescription in
             let response = try await connection.send(DescribeGroupsRequest(groups: [group]))
             guard let described = response.groups.first(where: { $0.groupId == group }) else {
                 throw .malformedResponse(address: connection.address.description, api: "DescribeGroups", reason: "no answer for '\(group)'")
             }
             try KafkaClientError.check(described.errorCode, "describing group '\(group)'", message: described.errorMessage)
             let isConsumer = described.protocolType == ConsumerProtocol.protocolType || described.protocolType.isEmpty
-            return GroupDescription(
+            return ConsumerGroupDescription(
                 groupId: group, state: described.groupState, protocolType: described.protocolType,
                 protocolName: described.protocolData,
                 members: described.members.map {
-                    GroupMemberDescription(
+                    ConsumerGroupMember(
                         memberId: $0.memberId, groupInstanceId: $0.groupInstanceId, clientId: $0.clientId,
                         clientHost: $0.clientHost,
                         assignment: isConsumer ? (ConsumerProtocol.decodeAssignment($0.memberAssignment) ?? []) : [])
