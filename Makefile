@@ -4,7 +4,7 @@ SWIFT  ?= swift
 VENV   := .build/venv
 BIN    := .build/release/wharf
 
-.PHONY: all build run test bench install clean deps venv codegen codegen-check
+.PHONY: all build run test bench bench-wire install clean deps venv codegen codegen-check
 
 all: build
 
@@ -42,9 +42,20 @@ test: deps venv codegen-check
 	WHARF_PYTHON=$(CURDIR)/$(VENV)/bin/python3 $(SWIFT) test --skip-build
 
 # Throughput against limits measured in the same run on the same filesystem.
+BENCH_VENV := .build/bench-venv
 bench: deps
 	$(SWIFT) build -c release --product WharfBench
 	.build/release/WharfBench $(BENCH_ARGS)
+	$(MAKE) bench-wire
+
+# Through the wire: Wharf (on disk) and Tansu (in memory) side by side, kcat on the current
+# librdkafka; WIRE_RECORDS (default 1M) x 100 B.
+bench-wire: build $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python3 Benchmarks/wire/wire_bench.py $(BIN) bench-data/wire $(WIRE_RECORDS)
+$(BENCH_VENV)/.installed: Benchmarks/wire/requirements.txt
+	@test -x $(BENCH_VENV)/bin/python3 || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/wire/requirements.txt
+	@touch $@
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wharf

@@ -299,6 +299,9 @@ struct MessageEmitter {
     private func defaultValue(_ f: Field) throws -> String {
         guard let text = f.spec.default?.text, !(text.isEmpty && f.type != .string) else {
             if f.type == .records && f.isOptional { return "nil" }
+            // A string that is nullable wherever it exists (error messages, racks) starts as
+            // null: what Kafka's brokers send when they have nothing to say.
+            if f.type == .string && f.isOptional && f.nullable.covers(f.versions) { return "nil" }
             return try zeroValue(f.type, optional: f.isOptional)
         }
         if text == "null" { return f.isOptional ? "nil" : try zeroValue(f.type, optional: false) }

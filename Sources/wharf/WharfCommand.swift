@@ -6,8 +6,8 @@ struct WharfCommand: AsyncParsableCommand {
         commandName: "wharf",
         abstract: "A Kafka-compatible event-streaming broker and its terminal console.",
         discussion: """
-            This build contains the storage layer: Kafka-compatible segment files and the \
-            dump-log tool. The embedded cluster, the wire server and the console come later.
+            `wharf serve` runs an in-process cluster behind the Kafka wire protocol; \
+            `wharf dump-log` prints Kafka segment files. The console comes later.
             """,
         version: "0.1.0",
         subcommands: [DumpLogCommand.self, ServeCommand.self,

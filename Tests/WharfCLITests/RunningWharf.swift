@@ -117,6 +117,21 @@ final class LoopbackSocket {
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// The first `count` bytes the peer sends within `timeout` seconds (fewer if it closes or time runs out).
+    func receive(_ count: Int, within timeout: TimeInterval) -> [UInt8] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while received.count < count, Date() < deadline {
+            var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptors, 1, 50) > 0 else { continue }
+            let n = recv(descriptor, &buffer, min(buffer.count, count - received.count), 0)
+            if n <= 0 { break }
+            received += buffer[0..<n]
+        }
+        return received
+    }
+
     /// Whether the peer closes the connection (read returns 0 or a reset) within `timeout`
     /// seconds, discarding anything it sends first.
     func peerCloses(within timeout: TimeInterval) -> Bool {

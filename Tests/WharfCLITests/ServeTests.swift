@@ -27,9 +27,13 @@ import Testing
         #expect(listeners.allSatisfy { $0.host == "127.0.0.1" && $0.port > 0 })
         #expect(Set(listeners.map(\.port)).count == 2)
         for listener in listeners {
-            // No handlers yet: the server accepts, frames the request and closes.
+            // ApiVersions v0 is answered: size, correlation id 1, error code 0.
             let socket = try LoopbackSocket(connectingTo: listener.port)
             socket.send(Self.apiVersionsRequest)
+            let answer = socket.receive(10, within: 10)
+            #expect(Array(answer.dropFirst(4)) == [0, 0, 0, 1, 0, 0])
+            // An API key Kafka does not have closes the connection.
+            socket.send([0, 0, 0, 10, 0x03, 0xE8, 0, 0, 0, 0, 0, 2, 0xFF, 0xFF])
             #expect(socket.peerCloses(within: 10))
         }
 

@@ -37,10 +37,15 @@ check(committed == 600, f"committed offsets sum to {committed}")
 consumer.close()
 log("consumer group: consumed and committed 600 records")
 
-groups = [g[0] if isinstance(g, tuple) else g.group for g in admin.list_consumer_groups()]
+groups = [g["group_id"] for g in admin.list_groups()]
 check("kp-group" in groups, f"kp-group not in {groups}")
-offsets = admin.list_consumer_group_offsets("kp-group")
+described = admin.describe_groups(["kp-group"])
+check(len(described) == 1, f"describe_groups answered {described}")
+offsets = admin.list_group_offsets("kp-group")["kp-group"]
 check(sum(o.offset for o in offsets.values()) == 600, f"admin sees offsets {offsets}")
+admin.delete_groups(["kp-group"])
+check("kp-group" not in [g["group_id"] for g in admin.list_groups()], "kp-group still listed after delete")
+log("admin: listed, described, fetched offsets of and deleted the group")
 admin.delete_topics([TOPIC])
 wait_until(lambda: TOPIC not in admin.list_topics(), 15, "topic deletion")
 admin.close()

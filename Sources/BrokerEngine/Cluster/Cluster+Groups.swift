@@ -18,6 +18,18 @@ extension Cluster {
             configs: OffsetsTopicStore.topicConfigs)
     }
 
+    /// The `__consumer_offsets` partition that holds `groupId` (Kafka's `partitionFor`).
+    public func offsetsTopicPartition(forGroup groupId: String) -> Int32 {
+        OffsetsTopicPartitioner.partition(for: groupId, partitionCount: options.offsetsTopicPartitions)
+    }
+
+    /// The broker that coordinates `groupId`: the running leader of the group's
+    /// `__consumer_offsets` partition, which is where its records are written (Kafka's
+    /// FindCoordinator answer). Nil while that partition has no running leader.
+    public func groupCoordinatorId(forGroup groupId: String) -> Int32? {
+        leader(of: TopicPartition(OffsetsTopicStore.topicName, offsetsTopicPartition(forGroup: groupId)))?.id
+    }
+
     /// The group coordinator's store: `__consumer_offsets` partitions, read from and written
     /// through their current leaders (a write is a leader append with acks=1; followers
     /// replicate it like any other record).

@@ -17,21 +17,48 @@ public enum AlterConfigOp: Hashable, Sendable {
 public enum ConfigSource: Int8, Hashable, Sendable {
     /// DYNAMIC_TOPIC_CONFIG (1): the topic's override.
     case dynamicTopicConfig = 1
-    /// STATIC_BROKER_CONFIG (4): the cluster's setting (`ClusterConfig`) differs from Kafka's default.
+    /// STATIC_BROKER_CONFIG (4): the cluster's setting (`ClusterOptions`) differs from Kafka's default.
     case staticBrokerConfig = 4
     /// DEFAULT_CONFIG (5): Kafka's default.
     case defaultConfig = 5
 }
 
-/// One entry of DescribeConfigs for a topic.
+/// A config's data type (Kafka's `DescribeConfigsResponse.ConfigType`, DescribeConfigs v3+).
+public enum ConfigType: Int8, Hashable, Sendable {
+    case unknown = 0, boolean = 1, string = 2, int = 3, short = 4, long = 5, double = 6, list = 7, `class` = 8, password = 9
+}
+
+/// One place a config's value may come from, in precedence order (Kafka's synonyms: the
+/// topic override, then the broker config it defaults to).
+public struct ConfigSynonym: Hashable, Sendable {
+    public var name: String
+    public var value: String?
+    public var source: ConfigSource
+
+    public init(name: String, value: String?, source: ConfigSource) {
+        self.name = name
+        self.value = value
+        self.source = source
+    }
+}
+
+/// One entry of DescribeConfigs for a topic or a broker.
 public struct ConfigEntry: Hashable, Sendable {
     public var name: String
     public var value: String?
     public var source: ConfigSource
-    /// No topic config is a password, so this is always false (Kafka hides sensitive
-    /// values by returning null).
+    /// No topic or broker config described here is a password, so this is always false
+    /// (Kafka hides sensitive values by returning null).
     public var isSensitive: Bool
+    /// False for topic configs; true for broker configs, which the in-process cluster fixes
+    /// when it starts.
     public var isReadOnly: Bool
+    public var type: ConfigType = .unknown
+    /// Where the value comes from, the winning source first; empty for Kafka's own default
+    /// of a config without a broker-level synonym.
+    public var synonyms: [ConfigSynonym] = []
+    /// One line on what the config does.
+    public var documentation: String?
     public var isDefault: Bool { source != .dynamicTopicConfig }
 }
 
@@ -92,14 +119,28 @@ extension Controller {
         guard image.topic(named: topic) != nil else {
             throw .unknownTopicOrPartition("This server does not host this topic-partition.")
         }
-        let overrides = image.topicConfig(topic)
+        return effectiveTopicConfigs(overrides: image.topicConfig(topic))
+    }
+
+    /// Every topic config as a topic with these overrides has it (Kafka's
+    /// `computeEffectiveTopicConfigs`, which CreateTopics v5+ returns, even for validateOnly):
+    /// the value, its source, its type, its synonyms — the override (DYNAMIC_TOPIC_CONFIG),
+    /// then the broker config it falls back to (Kafka's `ServerTopicConfigSynonyms`), as
+    /// STATIC_BROKER_CONFIG when the cluster changed it, else DEFAULT_CONFIG — and its doc.
+    public func effectiveTopicConfigs(overrides: [String: String]) -> [ConfigEntry] {
         let defaults = TopicConfigCatalog.defaults(cluster: config)
         let kafkaDefaults = TopicConfigCatalog.defaults(cluster: ClusterConfig())
         return TopicConfigCatalog.allNames.map { name in
-            let source: ConfigSource = overrides[name] != nil ? .dynamicTopicConfig
-                : defaults[name] != kafkaDefaults[name] ? .staticBrokerConfig : .defaultConfig
-            return ConfigEntry(name: name, value: overrides[name] ?? defaults[name], source: source,
-                               isSensitive: false, isReadOnly: false)
+            var synonyms: [ConfigSynonym] = []
+            if let value = overrides[name] { synonyms.append(ConfigSynonym(name: name, value: value, source: .dynamicTopicConfig)) }
+            let defaultSource: ConfigSource = defaults[name] != kafkaDefaults[name] ? .staticBrokerConfig : .defaultConfig
+            if let broker = TopicConfigCatalog.brokerSynonym(name, value: defaults[name]) {
+                synonyms.append(ConfigSynonym(name: broker.name, value: broker.value, source: defaultSource))
+            }
+            return ConfigEntry(name: name, value: overrides[name] ?? defaults[name],
+                               source: synonyms.first?.source ?? defaultSource, isSensitive: false, isReadOnly: false,
+                               type: TopicConfigCatalog.type(of: name), synonyms: synonyms,
+                               documentation: TopicConfigCatalog.documentation[name])
         }
     }
 

@@ -236,8 +236,13 @@ extension Controller {
 
     /// CreatePartitions: grows `topic` to `newTotal` partitions with the replication factor
     /// of its partition 0. The new replicas continue the existing placement (Kafka's
-    /// `AdminZkClient.createPartitions`: the start index is partition 0's first replica).
-    public func createPartitions(topic name: String, newTotal: Int32, validateOnly: Bool = false) throws(ControllerError) {
+    /// `AdminZkClient.createPartitions`: the start index is partition 0's first replica),
+    /// unless `assignment` gives the replicas of each new partition, in order (checked as
+    /// Kafka's `ReplicationControlManager.createPartitions` does: one list per new
+    /// partition, each of the topic's replication factor, distinct registered brokers, at
+    /// least one of them live; replicas that are not live start outside the ISR).
+    public func createPartitions(topic name: String, newTotal: Int32, assignment manual: [[Int32]]? = nil,
+                                 validateOnly: Bool = false) throws(ControllerError) {
         try withController { () throws(ControllerError) in
             guard let topic = state.topic(named: name) else {
                 throw .unknownTopicOrPartition("This server does not host this topic-partition.")
@@ -257,15 +262,34 @@ extension Controller {
                     "Unable to replicate the partition \(first.count) time(s): The target replication factor of "
                         + "\(first.count) cannot be reached because only \(brokers.count) broker(s) are registered.")
             }
-            let startIndex = max(0, brokers.firstIndex(where: { $0 >= first[0] }) ?? 0)
-            let assignment = ReplicaPlacer.assign(
-                partitionCount: Int(newTotal - current), replicationFactor: first.count, brokers: brokers,
-                fixedStartIndex: startIndex, startPartitionId: Int(current), random: &random)
+            let assignment: [Int32: [Int32]]
+            if let manual {
+                let additional = Int(newTotal - current)
+                guard manual.count == additional else {
+                    throw .invalidReplicaAssignment("Attempted to add \(additional) additional partition(s), but only "
+                                                    + "\(manual.count) assignment(s) were specified.")
+                }
+                let numbered = Dictionary(uniqueKeysWithValues: manual.enumerated().map { (Int32($0.offset), $0.element) })
+                try validateManualAssignmentLocked(numbered)
+                if let replicas = manual.first, replicas.count != first.count {
+                    throw .invalidReplicaAssignment(
+                        "The manual partition assignment includes a partition with \(replicas.count) replica(s), but this is "
+                            + "not consistent with previous partitions, which have \(first.count) replica(s).")
+                }
+                assignment = Dictionary(uniqueKeysWithValues: manual.enumerated().map { (current + Int32($0.offset), $0.element) })
+            } else {
+                let startIndex = max(0, brokers.firstIndex(where: { $0 >= first[0] }) ?? 0)
+                assignment = ReplicaPlacer.assign(
+                    partitionCount: Int(newTotal - current), replicationFactor: first.count, brokers: brokers,
+                    fixedStartIndex: startIndex, startPartitionId: Int(current), random: &random)
+            }
             guard !validateOnly else { return }
             let records = assignment.keys.sorted().map { partition -> MetadataRecord in
                 let replicas = assignment[partition]!
-                return .partition(PartitionRecord(topicId: topic.id, partition: partition, replicas: replicas, isr: replicas,
-                                                  leader: replicas[0], leaderEpoch: 0, partitionEpoch: 0))
+                // Placed replicas are all live; a manual list may name fenced brokers (see createTopic).
+                let isr = replicas.filter(state.isActive)
+                return .partition(PartitionRecord(topicId: topic.id, partition: partition, replicas: replicas, isr: isr,
+                                                  leader: isr[0], leaderEpoch: 0, partitionEpoch: 0))
             }
             try commitLocked(records)
             logger.info("Topic \(name) now has \(newTotal) partitions")

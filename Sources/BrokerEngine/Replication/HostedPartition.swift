@@ -191,6 +191,31 @@ final class HostedPartition: @unchecked Sendable {
         }
     }
 
+    // MARK: Leader: DeleteRecords
+
+    /// Moves the log start offset up to `offset` on the leader (Kafka's
+    /// `Partition.deleteRecordsOnLeader`): -1 means the high watermark; an offset below 0 or
+    /// above the high watermark is out of range. Returns the new log start offset. The role
+    /// lock is held throughout, so the leadership and high watermark checked are the ones
+    /// the deletion happens under.
+    func deleteRecordsAsLeader(before offset: Int64) throws(ReplicationError) -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        guard case .leader(let state) = role else { throw .notLeaderOrFollower(topicPartition) }
+        let target = offset == -1 ? state.highWatermark : offset
+        do {
+            guard target >= 0, target <= state.highWatermark else {
+                throw LogStoreError.offsetOutOfRange(offset: target, logStartOffset: log.logStartOffset,
+                                                     logEndOffset: state.highWatermark)
+            }
+            return try log.deleteRecords(before: target, highWatermark: state.highWatermark)
+        } catch let error as LogStoreError {
+            throw .log(topicPartition, error)
+        } catch {
+            throw .log(topicPartition, .corruptRecord("\(error)"))
+        }
+    }
+
     // MARK: Leader: ISR
 
     /// The ISR change to ask the controller for now, if any: first a shrink of lagging

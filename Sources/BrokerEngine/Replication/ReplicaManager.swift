@@ -33,7 +33,8 @@ public final class ReplicaManager: @unchecked Sendable {
     let partitions = NIOLockedValueBox([TopicPartition: HostedPartition]())
     let producePurgatory: Purgatory<TopicPartition>
     let fetchPurgatory: Purgatory<TopicPartition>
-    /// Called after every leader append (outside any lock) so followers' fetchers wake up.
+    /// Called after every leader append and DeleteRecords (outside any lock) so followers'
+    /// fetchers wake up.
     let leaderAppended = NIOLockedValueBox<(@Sendable (TopicPartition) -> Void)?>(nil)
     private let highWatermarkCheckpoint: OffsetCheckpointFile
     private let checkpointedHighWatermarks: [TopicPartition: Int64]
@@ -60,7 +61,8 @@ public final class ReplicaManager: @unchecked Sendable {
         }
     }
 
-    /// Sets the hook run after every leader append (the cluster wakes follower fetchers).
+    /// Sets the hook run after every leader append and DeleteRecords (the cluster wakes
+    /// follower fetchers).
     public func onLeaderAppend(_ hook: @escaping @Sendable (TopicPartition) -> Void) {
         leaderAppended.withLockedValue { $0 = hook }
     }

@@ -131,7 +131,7 @@ public struct AlterConfigsRequest: KafkaRequestMessage {
 
         public init(
             name: String = "",
-            value: String? = "",
+            value: String? = nil,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
             self.name = name
@@ -247,7 +247,7 @@ public struct AlterConfigsResponse: KafkaResponseMessage {
 
         public init(
             errorCode: Int16 = 0,
-            errorMessage: String? = "",
+            errorMessage: String? = nil,
             resourceType: Int8 = 0,
             resourceName: String = "",
             unknownTaggedFields: TaggedFields = TaggedFields()

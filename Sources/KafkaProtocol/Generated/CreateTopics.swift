@@ -207,7 +207,7 @@ public struct CreateTopicsRequest: KafkaRequestMessage {
 
         public init(
             name: String = "",
-            value: String? = "",
+            value: String? = nil,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
             self.name = name
@@ -333,7 +333,7 @@ public struct CreateTopicsResponse: KafkaResponseMessage {
             name: String = "",
             topicId: KafkaUUID = KafkaUUID.zero,
             errorCode: Int16 = 0,
-            errorMessage: String? = "",
+            errorMessage: String? = nil,
             topicConfigErrorCode: Int16 = 0,
             numPartitions: Int32 = -1,
             replicationFactor: Int16 = -1,
@@ -450,7 +450,7 @@ public struct CreateTopicsResponse: KafkaResponseMessage {
 
         public init(
             name: String = "",
-            value: String? = "",
+            value: String? = nil,
             readOnly: Bool = false,
             configSource: Int8 = -1,
             isSensitive: Bool = false,

@@ -201,7 +201,7 @@ public struct DescribeConfigsResponse: KafkaResponseMessage {
 
         public init(
             errorCode: Int16 = 0,
-            errorMessage: String? = "",
+            errorMessage: String? = nil,
             resourceType: Int8 = 0,
             resourceName: String = "",
             configs: [DescribeConfigsResourceResult] = [],
@@ -291,13 +291,13 @@ public struct DescribeConfigsResponse: KafkaResponseMessage {
 
         public init(
             name: String = "",
-            value: String? = "",
+            value: String? = nil,
             readOnly: Bool = false,
             configSource: Int8 = -1,
             isSensitive: Bool = false,
             synonyms: [DescribeConfigsSynonym] = [],
             configType: Int8 = 0,
-            documentation: String? = "",
+            documentation: String? = nil,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
             self.name = name
@@ -399,7 +399,7 @@ public struct DescribeConfigsResponse: KafkaResponseMessage {
 
         public init(
             name: String = "",
-            value: String? = "",
+            value: String? = nil,
             source: Int8 = 0,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {

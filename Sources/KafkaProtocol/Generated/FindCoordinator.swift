@@ -109,7 +109,7 @@ public struct FindCoordinatorResponse: KafkaResponseMessage {
     public init(
         throttleTimeMs: Int32 = 0,
         errorCode: Int16 = 0,
-        errorMessage: String? = "",
+        errorMessage: String? = nil,
         nodeId: Int32 = 0,
         host: String = "",
         port: Int32 = 0,
@@ -233,7 +233,7 @@ public struct FindCoordinatorResponse: KafkaResponseMessage {
             host: String = "",
             port: Int32 = 0,
             errorCode: Int16 = 0,
-            errorMessage: String? = "",
+            errorMessage: String? = nil,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
             self.key = key

@@ -22,7 +22,7 @@ public struct RequestHeader: KafkaMessage {
         requestApiKey: Int16 = 0,
         requestApiVersion: Int16 = 0,
         correlationId: Int32 = 0,
-        clientId: String? = "",
+        clientId: String? = nil,
         unknownTaggedFields: TaggedFields = TaggedFields()
     ) {
         self.requestApiKey = requestApiKey

@@ -134,7 +134,7 @@ public struct IncrementalAlterConfigsRequest: KafkaRequestMessage {
         public init(
             name: String = "",
             configOperation: Int8 = 0,
-            value: String? = "",
+            value: String? = nil,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
             self.name = name
@@ -253,7 +253,7 @@ public struct IncrementalAlterConfigsResponse: KafkaResponseMessage {
 
         public init(
             errorCode: Int16 = 0,
-            errorMessage: String? = "",
+            errorMessage: String? = nil,
             resourceType: Int8 = 0,
             resourceName: String = "",
             unknownTaggedFields: TaggedFields = TaggedFields()

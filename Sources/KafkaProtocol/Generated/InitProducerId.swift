@@ -25,7 +25,7 @@ public struct InitProducerIdRequest: KafkaRequestMessage {
     public var unknownTaggedFields: TaggedFields
 
     public init(
-        transactionalId: String? = "",
+        transactionalId: String? = nil,
         transactionTimeoutMs: Int32 = 0,
         producerId: Int64 = -1,
         producerEpoch: Int16 = -1,

@@ -118,6 +118,18 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let fetchSessionTopicIdError = KafkaError(code: 106)
     public static let ineligibleReplica = KafkaError(code: 107)
     public static let newLeaderElected = KafkaError(code: 108)
+    public static let offsetMovedToTieredStorage = KafkaError(code: 109)
+    public static let fencedMemberEpoch = KafkaError(code: 110)
+    public static let unreleasedInstanceId = KafkaError(code: 111)
+    public static let unsupportedAssignor = KafkaError(code: 112)
+    public static let staleMemberEpoch = KafkaError(code: 113)
+    public static let mismatchedEndpointType = KafkaError(code: 114)
+    public static let unsupportedEndpointType = KafkaError(code: 115)
+    public static let unknownControllerId = KafkaError(code: 116)
+    public static let unknownSubscriptionId = KafkaError(code: 117)
+    public static let telemetryTooLarge = KafkaError(code: 118)
+    public static let invalidRegistration = KafkaError(code: 119)
+    public static let transactionAbortable = KafkaError(code: 120)
 
     /// Kafka's name for the code ("NOT_LEADER_OR_FOLLOWER"); "UNKNOWN_ERROR_CODE_<n>" when unknown.
     public var name: String {
@@ -232,6 +244,18 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         case 106: "FETCH_SESSION_TOPIC_ID_ERROR"
         case 107: "INELIGIBLE_REPLICA"
         case 108: "NEW_LEADER_ELECTED"
+        case 109: "OFFSET_MOVED_TO_TIERED_STORAGE"
+        case 110: "FENCED_MEMBER_EPOCH"
+        case 111: "UNRELEASED_INSTANCE_ID"
+        case 112: "UNSUPPORTED_ASSIGNOR"
+        case 113: "STALE_MEMBER_EPOCH"
+        case 114: "MISMATCHED_ENDPOINT_TYPE"
+        case 115: "UNSUPPORTED_ENDPOINT_TYPE"
+        case 116: "UNKNOWN_CONTROLLER_ID"
+        case 117: "UNKNOWN_SUBSCRIPTION_ID"
+        case 118: "TELEMETRY_TOO_LARGE"
+        case 119: "INVALID_REGISTRATION"
+        case 120: "TRANSACTION_ABORTABLE"
         default: "UNKNOWN_ERROR_CODE_\(code)"
         }
     }
@@ -356,6 +380,18 @@ public struct KafkaError: Error, Hashable, Sendable, CustomStringConvertible {
         case 106: "The fetch session has inconsistent topic ids."
         case 107: "The new ISR contains at least one ineligible replica."
         case 108: "A new leader was elected; the AlterPartition request was dropped."
+        case 109: "The offset is in tiered storage."
+        case 110: "The member epoch is fenced by the group coordinator."
+        case 111: "The instance id is still used by another member."
+        case 112: "The assignor is not supported by the group."
+        case 113: "The member epoch is stale."
+        case 114: "The request was sent to an endpoint of the wrong type."
+        case 115: "This endpoint type is not supported."
+        case 116: "This controller id is not known."
+        case 117: "The client telemetry subscription id is not known."
+        case 118: "The client telemetry payload is too large."
+        case 119: "The controller rejected the broker registration."
+        case 120: "The transaction must be aborted."
         default: "Unknown error code \(code)."
         }
     }

@@ -251,7 +251,7 @@ public struct LeaveGroupResponse: KafkaResponseMessage {
 
         public init(
             memberId: String = "",
-            groupInstanceId: String? = "",
+            groupInstanceId: String? = nil,
             errorCode: Int16 = 0,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {

@@ -201,7 +201,7 @@ public struct OffsetCommitRequest: KafkaRequestMessage {
             partitionIndex: Int32 = 0,
             committedOffset: Int64 = 0,
             committedLeaderEpoch: Int32 = -1,
-            committedMetadata: String? = "",
+            committedMetadata: String? = nil,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
             self.partitionIndex = partitionIndex

@@ -527,7 +527,7 @@ public struct OffsetFetchResponse: KafkaResponseMessage {
             partitionIndex: Int32 = 0,
             committedOffset: Int64 = 0,
             committedLeaderEpoch: Int32 = -1,
-            metadata: String? = "",
+            metadata: String? = nil,
             errorCode: Int16 = 0,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {
@@ -767,7 +767,7 @@ public struct OffsetFetchResponse: KafkaResponseMessage {
             partitionIndex: Int32 = 0,
             committedOffset: Int64 = 0,
             committedLeaderEpoch: Int32 = -1,
-            metadata: String? = "",
+            metadata: String? = nil,
             errorCode: Int16 = 0,
             unknownTaggedFields: TaggedFields = TaggedFields()
         ) {

@@ -181,6 +181,30 @@ struct TopicAdminTests {
         #expect(error?.kafkaCode == 38, "RF 3 cannot be met by 2 live brokers")
     }
 
+    @Test func addPartitionsTakesAManualAssignmentChecked() throws {
+        let h = try ControllerHarness()
+        try h.controller.createTopic("grow", partitions: 1, replicationFactor: 2)
+        #expect(throws: ControllerError.invalidReplicaAssignment(
+            "Attempted to add 2 additional partition(s), but only 1 assignment(s) were specified.")) {
+            try h.controller.createPartitions(topic: "grow", newTotal: 3, assignment: [[0, 1]])
+        }
+        #expect(throws: ControllerError.invalidReplicaAssignment(
+            "The manual partition assignment includes a partition with 1 replica(s), but this is not consistent with "
+                + "previous partitions, which have 2 replica(s).")) {
+            try h.controller.createPartitions(topic: "grow", newTotal: 2, assignment: [[0]])
+        }
+        #expect(throws: ControllerError.invalidReplicaAssignment(
+            "The manual partition assignment includes broker 7, but no such broker is registered.")) {
+            try h.controller.createPartitions(topic: "grow", newTotal: 2, assignment: [[0, 7]])
+        }
+        try h.controller.createPartitions(topic: "grow", newTotal: 2, assignment: [[2, 0]], validateOnly: true)
+        #expect(h.image.topic(named: "grow")?.partitionCount == 1, "a refused or validate-only request adds nothing")
+        try h.controller.createPartitions(topic: "grow", newTotal: 3, assignment: [[2, 0], [1, 2]])
+        #expect(h.partition("grow", 1)?.replicas == [2, 0])
+        #expect(h.partition("grow", 1)?.leader == 2)
+        #expect(h.partition("grow", 2)?.replicas == [1, 2])
+    }
+
     @Test func internalTopicsCannotBeRepartitioned() throws {
         let h = try ControllerHarness()
         try h.controller.createTopic("__consumer_offsets", partitions: 3, replicationFactor: 1)

@@ -27,6 +27,36 @@ struct TopicConfigTests {
         #expect(throws: ControllerError.self) { try h.controller.describeConfigs(topic: "nope") }
     }
 
+    @Test func describeGivesTypesSynonymsAndDocumentation() throws {
+        var config = ClusterConfig()
+        config.uncleanLeaderElectionEnable = true
+        let h = try ControllerHarness(config: config)
+        try h.controller.createTopic("orders", partitions: 1, replicationFactor: 1, configs: ["retention.ms": "1000"])
+        let byName = Dictionary(uniqueKeysWithValues: try h.controller.describeConfigs(topic: "orders").map { ($0.name, $0) })
+        let retention = try #require(byName["retention.ms"])
+        #expect(retention.type == .long)
+        #expect(retention.synonyms == [
+            ConfigSynonym(name: "retention.ms", value: "1000", source: .dynamicTopicConfig),
+            ConfigSynonym(name: "log.retention.hours", value: "168", source: .defaultConfig),
+        ])
+        #expect(byName["segment.bytes"]?.synonyms == [ConfigSynonym(name: "log.segment.bytes", value: "1073741824", source: .defaultConfig)])
+        #expect(byName["unclean.leader.election.enable"]?.synonyms == [
+            ConfigSynonym(name: "unclean.leader.election.enable", value: "true", source: .staticBrokerConfig),
+        ])
+        #expect(byName["leader.replication.throttled.replicas"]?.synonyms == [])
+        #expect(byName["leader.replication.throttled.replicas"]?.source == .defaultConfig)
+        #expect(byName["cleanup.policy"]?.type == .list)
+        #expect(byName["min.cleanable.dirty.ratio"]?.type == .double)
+        #expect(byName["preallocate"]?.type == .boolean)
+        #expect(byName["compression.type"]?.type == .string)
+        #expect(byName["max.message.bytes"]?.type == .int)
+        #expect(byName.values.allSatisfy { $0.type != .unknown && $0.documentation != nil })
+        // What CreateTopics returns for a topic that does not exist yet (validateOnly).
+        let effective = h.controller.effectiveTopicConfigs(overrides: ["segment.ms": "60000"])
+        #expect(effective.first { $0.name == "segment.ms" }?.source == .dynamicTopicConfig)
+        #expect(effective.map(\.name) == byName.keys.sorted())
+    }
+
     @Test func incrementalAlterSetsDeletesAppendsAndSubtracts() throws {
         let h = try ControllerHarness()
         try h.controller.createTopic("t", partitions: 1, replicationFactor: 1, configs: ["retention.ms": "5000"])
