@@ -136,7 +136,7 @@ struct GroupsCommand: AsyncParsableCommand {
         var toDatetime: String?
         @Option(name: .customLong("by-duration"), help: "To the first offset at or after now minus PnDTnHnMnS.")
         var byDuration: String?
-        @Option(name: .customLong("shift-by"), help: "Move the committed offset by N (negative: back).")
+        @Option(name: .customLong("shift-by"), parsing: .unconditional, help: "Move the committed offset by N (negative: back).")
         var shiftBy: Int64?
         @Flag(name: .customLong("execute"), help: "Commit the new offsets.")
         var execute = false
