@@ -107,7 +107,12 @@ public actor KafkaClient {
         guard let broker = brokers[nodeId] else {
             throw .kafka(.brokerNotAvailable, context: "broker \(nodeId) is not in the cluster metadata", message: nil)
         }
-        return try await connection(to: broker.address)
+        do {
+            return try await connection(to: broker.address)
+        } catch {
+            guard case .connectionFailed(let address, let reason) = error else { throw error }
+            throw .brokerUnreachable(nodeId: nodeId, address: address, reason: reason)
+        }
     }
 
     /// Any live broker: a connected one first, then the known brokers, then the bootstrap

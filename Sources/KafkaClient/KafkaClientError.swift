@@ -9,6 +9,9 @@ public enum KafkaClientError: Error, Sendable, Hashable, CustomStringConvertible
     case kafka(KafkaError, context: String, message: String?)
     /// No TCP connection could be made (refused, unreachable, DNS, connect timeout).
     case connectionFailed(address: String, reason: String)
+    /// A broker the metadata names (a leader, a coordinator) could not be reached; retried
+    /// after a metadata refresh, since leadership may have moved away from it.
+    case brokerUnreachable(nodeId: Int32, address: String, reason: String)
     /// The connection closed (or failed) while requests were in flight.
     case connectionClosed(address: String)
     /// No response within the request timeout; the connection is closed, as Java's client does.
@@ -33,6 +36,8 @@ public enum KafkaClientError: Error, Sendable, Hashable, CustomStringConvertible
             return "\(error.name): \(context): \(detail)"
         case .connectionFailed(let address, let reason):
             return "cannot connect to \(address): \(reason)"
+        case .brokerUnreachable(let nodeId, let address, let reason):
+            return "cannot connect to broker \(nodeId) at \(address): \(reason)"
         case .connectionClosed(let address):
             return "connection to \(address) closed"
         case .requestTimedOut(let address, let api, let ms):
@@ -64,7 +69,7 @@ public enum KafkaClientError: Error, Sendable, Hashable, CustomStringConvertible
     public var isRetriable: Bool {
         switch self {
         case .kafka(let error, _, _): error.isRetriable || Self.extraRetriable.contains(error)
-        case .connectionClosed, .requestTimedOut: true
+        case .connectionClosed, .requestTimedOut, .brokerUnreachable: true
         default: false
         }
     }

@@ -128,3 +128,27 @@ import Testing
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(3))) struct FailoverTests {
+    @Test func produceAndFetchFollowTheLeaderWhenItStops() async throws {
+        try await withCluster { served, client in
+            try await client.createTopic("moving", partitions: 1, replicationFactor: 3)
+            try await client.produce([ProducerRecord(value: "before", partition: 0)], to: "moving")
+            let leader = try await client.describeTopics(["moving"])[0].partitions[0].leader
+            try served.cluster.stopBroker(leader, controlled: true)
+
+            try await client.produce([ProducerRecord(value: "after", partition: 0)], to: "moving")
+            let moved = try await client.describeTopics(["moving"])[0].partitions[0].leader
+            #expect(moved != leader && moved > 0)
+            var values: [String?] = []
+            var offset: Int64 = 0
+            for _ in 0..<50 where values.count < 2 {
+                let fetched = try await client.fetch([TopicAndPartition("moving", 0): offset])[TopicAndPartition("moving", 0)]!
+                values += fetched.records.map(\.value.string)
+                offset = fetched.nextOffset
+                if fetched.error != nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(values == ["before", "after"])
+        }
+    }
+}

@@ -77,7 +77,7 @@ extension KafkaClient {
     static func coordinatorMoved(_ error: KafkaClientError) -> Bool {
         switch error {
         case .kafka(let code, _, _): [.notCoordinator, .coordinatorNotAvailable].contains(code)
-        case .connectionClosed, .requestTimedOut: true
+        case .connectionClosed, .requestTimedOut, .brokerUnreachable: true
         default: false
         }
     }

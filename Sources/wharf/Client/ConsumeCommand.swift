@@ -142,6 +142,7 @@ struct Reader: Sendable {
             let fetched = try await client.fetch(positions, options: fetch)
             var outOfRange: [TopicAndPartition] = []
             var records: [ConsumerRecord] = []
+            var waitForMetadata = false
             for partition in partitions {
                 guard let result = fetched[partition] else { continue }
                 if let error = result.error {
@@ -151,6 +152,8 @@ struct Reader: Sendable {
                         outOfRange.append(partition)
                     } else if !error.isRetriable {
                         throw error
+                    } else {
+                        waitForMetadata = true
                     }
                     continue
                 }
@@ -158,6 +161,10 @@ struct Reader: Sendable {
                 positions[partition] = result.nextOffset
             }
             printer.print(records)
+            if waitForMetadata && records.isEmpty {
+                // A leader moved or is down: give the cluster a moment before asking again.
+                try? await Task.sleep(for: client.configuration.retryBackoff)
+            }
             if !outOfRange.isEmpty {
                 let listed = try await client.listOffsets(Dictionary(uniqueKeysWithValues: outOfRange.map { ($0, resetTo) }))
                 for partition in outOfRange { positions[partition] = listed[partition]?.offset ?? 0 }
