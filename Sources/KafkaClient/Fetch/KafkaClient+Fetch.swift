@@ -126,11 +126,27 @@ extension KafkaClient {
             return fetched
         }
         guard let records = data.records else { return fetched }
+        // read_committed: the broker lists the aborted transactions in range; their
+        // batches are skipped from each one's first offset to its ABORT marker (Java's
+        // `CompletedFetch` does the same).
+        var pendingAborts = (data.abortedTransactions ?? []).sorted { $0.firstOffset < $1.firstOffset }[...]
+        var abortedProducers: Set<Int64> = []
         for raw in RecordBatchSequence(records) {
             // A compressed batch may start before the fetch offset; skip what is before it.
             guard raw.header.lastOffset >= offset else { continue }
             fetched.nextOffset = max(fetched.nextOffset, raw.header.nextOffset)
-            if raw.header.attributes.isControl { continue }
+            while let next = pendingAborts.first, next.firstOffset <= raw.header.lastOffset {
+                abortedProducers.insert(next.producerId)
+                pendingAborts.removeFirst()
+            }
+            if raw.header.attributes.isControl {
+                if abortedProducers.contains(raw.header.producerId),
+                   (try? raw.decode())?.controlRecordType == .abort {
+                    abortedProducers.remove(raw.header.producerId)
+                }
+                continue
+            }
+            if raw.header.attributes.isTransactional && abortedProducers.contains(raw.header.producerId) { continue }
             let batch: RecordBatch
             do {
                 batch = try raw.decode()
