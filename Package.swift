@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "WharfCLITests",
             dependencies: [
-                "wharf", "KafkaProtocol", "LogStore", "KafkaClient",
+                "wharf", "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
