@@ -2,7 +2,7 @@ import KafkaClient
 import KafkaProtocol
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct AdminTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct AdminTests {
     @Test func createDescribeAlterAndDeleteATopic() async throws {
         try await withCluster { _, client in
             let created = try await client.createTopic("orders", partitions: 3, replicationFactor: 2,

@@ -4,7 +4,7 @@ import KafkaClient
 import KafkaProtocol
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct ConnectionTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ConnectionTests {
     @Test func negotiatesTheLowerOfOurMaxAndTheBrokersMax() async throws {
         try await withCluster(brokers: 1) { _, client in
             let versions = try await client.apiVersions()

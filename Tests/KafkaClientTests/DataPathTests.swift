@@ -4,7 +4,7 @@ import KafkaProtocol
 import LogStore
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct DataPathTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DataPathTests {
     /// Reads every partition of `topic` from offset 0 up to the high watermark.
     static func readAll(_ client: KafkaClient, topic: String) async throws -> [ConsumerRecord] {
         let ends = try await client.listOffsets(topic: topic, spec: .latest)
@@ -129,7 +129,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct FailoverTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct FailoverTests {
     @Test func produceAndFetchFollowTheLeaderWhenItStops() async throws {
         try await withCluster { served, client in
             try await client.createTopic("moving", partitions: 1, replicationFactor: 3)

@@ -2,7 +2,7 @@ import KafkaClient
 import KafkaProtocol
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct GroupTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct GroupTests {
     /// Polls until `count` records arrived or `seconds` passed.
     static func consume(_ consumer: GroupConsumer, count: Int, seconds: Int = 20) async throws -> [ConsumerRecord] {
         let clock = ContinuousClock()

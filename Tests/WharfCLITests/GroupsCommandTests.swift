@@ -3,7 +3,7 @@ import Glibc
 import Testing
 
 /// `wharf consume --group` and `wharf groups` against `wharf serve`, through the real binary.
-@Suite(.timeLimit(.minutes(5))) struct GroupsCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct GroupsCommandTests {
     static let describeHeader = ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
                                  "CONSUMER-ID", "HOST", "CLIENT-ID"]
 

@@ -3,7 +3,7 @@ import KafkaClient
 import Testing
 
 /// `wharf produce` and `wharf consume` against `wharf serve`, through the real binary.
-@Suite(.timeLimit(.minutes(5))) struct ProduceConsumeCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ProduceConsumeCommandTests {
     /// What `--format '%p|%o|%k|%v|%h'` prints for "key-i:value-i" lines on a 3-partition
     /// topic: keys placed by Java's murmur2 partitioner, offsets in line order per partition.
     static func expectedOutput(count: Int, partitions: Int, header: String) -> String {

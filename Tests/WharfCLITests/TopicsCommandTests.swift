@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `wharf topics` against `wharf serve`, through the real binary.
-@Suite(.timeLimit(.minutes(3))) struct TopicsCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct TopicsCommandTests {
     @Test func createDescribeAlterAndDeleteATopic() throws {
         let served = try ServedWharf()
         defer { served.stop() }

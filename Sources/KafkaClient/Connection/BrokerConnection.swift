@@ -21,12 +21,14 @@ public final class BrokerConnection: Sendable {
     let requestTimeout: TimeAmount
     private let nextCorrelationId = NIOLockedValueBox<Int32>(0)
 
-    private init(address: BrokerAddress, channel: Channel, versions: ApiVersionTable, clientId: String, requestTimeout: TimeAmount) {
+    private init(address: BrokerAddress, channel: Channel, versions: ApiVersionTable, clientId: String, requestTimeout: TimeAmount,
+                 lastCorrelationId: Int32 = 0) {
         self.address = address
         self.channel = channel
         self.versions = versions
         self.clientId = clientId
         self.requestTimeout = requestTimeout
+        nextCorrelationId.withLockedValue { $0 = lastCorrelationId }
     }
 
     /// Largest response frame accepted (Fetch answers are bounded by the request's max bytes).
@@ -55,14 +57,16 @@ public final class BrokerConnection: Sendable {
         } catch {
             throw .connectionFailed(address: label, reason: Self.describeConnectError(error))
         }
-        let bootstrap = BrokerConnection(address: address, channel: channel, versions: ApiVersionTable(broker: [:]),
+        let negotiating = BrokerConnection(address: address, channel: channel, versions: ApiVersionTable(broker: [:]),
                                          clientId: clientId, requestTimeout: requestTimeout.timeAmount)
         do {
-            let versions = try await bootstrap.negotiateVersions()
+            let versions = try await negotiating.negotiateVersions()
+            // The same channel, now knowing the versions; correlation ids carry on.
             return BrokerConnection(address: address, channel: channel, versions: versions, clientId: clientId,
-                                    requestTimeout: requestTimeout.timeAmount)
+                                    requestTimeout: requestTimeout.timeAmount,
+                                    lastCorrelationId: negotiating.nextCorrelationId.withLockedValue { $0 })
         } catch {
-            bootstrap.close()
+            negotiating.close()
             throw error
         }
     }
