@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LogStore", targets: ["LogStore"]),
         .library(name: "BrokerEngine", targets: ["BrokerEngine"]),
         .library(name: "KafkaServer", targets: ["KafkaServer"]),
+        .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "Console", targets: ["Console"]),
     ],
     dependencies: [
@@ -72,6 +73,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // An async client for any Kafka cluster: connections, metadata, produce, fetch, admin, groups.
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The terminal console: views draw into a Screen; only Terminal/ talks to ncurses;
         // everything it shows comes through the ClusterBackend protocol.
         .target(
@@ -81,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer", "Console",
+                "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaServer", "KafkaClient", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "WharfCLITests",
             dependencies: [
-                "wharf", "KafkaProtocol", "LogStore",
+                "wharf", "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,6 +149,16 @@ let package = Package(
             name: "InteropTests",
             dependencies: [
                 "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // KafkaClient against a real in-process cluster served on 127.0.0.1.
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: [
+                "KafkaClient", "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -23,6 +23,7 @@ WHARF, DATA_DIR = sys.argv[1], sys.argv[2]
 RECORDS = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000_000
 VALUE_BYTES = 100
 PARTITIONS = 4
+ROUNDS = 3
 SITE = os.path.dirname(os.path.dirname(__import__("confluent_kafka").__file__))
 
 
@@ -93,15 +94,22 @@ def run(name, start, env, records_file):
         for f in admin.create_topics([NewTopic("bench", PARTITIONS, 1)], request_timeout=30).values():
             f.result()
         time.sleep(0.5)
-        cpu0 = cpu_seconds(proc.pid)
-        with open(records_file, "rb") as f:
-            produce = kcat(env, port, ["-P", "-t", "bench", "-X", "linger.ms=5", "-X", "batch.size=1000000",
-                                       "-X", "acks=1"], stdin=f)
-        cpu1 = cpu_seconds(proc.pid)
-        consume = kcat(env, port, ["-C", "-t", "bench", "-o", "beginning", "-e", "-c", str(RECORDS), "-f", "%o\\n"])
-        cpu2 = cpu_seconds(proc.pid)
-        return {"name": name, "produce_s": produce, "consume_s": consume,
-                "produce_cpu": cpu1 - cpu0, "consume_cpu": cpu2 - cpu1}
+        # Best of ROUNDS (each round appends RECORDS more and consumes the first RECORDS):
+        # other work on the machine only ever slows a round down.
+        best = None
+        for _ in range(ROUNDS):
+            cpu0 = cpu_seconds(proc.pid)
+            with open(records_file, "rb") as f:
+                produce = kcat(env, port, ["-P", "-t", "bench", "-X", "linger.ms=5", "-X", "batch.size=1000000",
+                                           "-X", "acks=1"], stdin=f)
+            cpu1 = cpu_seconds(proc.pid)
+            consume = kcat(env, port, ["-C", "-t", "bench", "-o", "beginning", "-e", "-c", str(RECORDS), "-f", "%o\\n"])
+            cpu2 = cpu_seconds(proc.pid)
+            if best is None or produce < best["produce_s"]:
+                best = dict(best or {}, produce_s=produce, produce_cpu=cpu1 - cpu0)
+            if "consume_s" not in best or consume < best["consume_s"]:
+                best.update(consume_s=consume, consume_cpu=cpu2 - cpu1)
+        return dict(best, name=name)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -123,7 +131,8 @@ def main():
             f.write(f"{i:010d}" + "x" * (VALUE_BYTES - 10) + "\n")
     results = [run("wharf", start_wharf, env, records_file), run("tansu", start_tansu, env, records_file)]
     million = RECORDS / 1e6
-    print(f"\nwire: {RECORDS} records x {VALUE_BYTES} B, topic of {PARTITIONS} partitions, kcat on librdkafka {rdkafka}")
+    print(f"\nwire: {RECORDS} records x {VALUE_BYTES} B, topic of {PARTITIONS} partitions, kcat on librdkafka {rdkafka}, "
+          f"best of {ROUNDS}")
     print(f"{'broker':8} {'produce rec/s':>14} {'MB/s':>7} {'cpu s/M':>8} {'consume rec/s':>14} {'MB/s':>7} {'cpu s/M':>8}")
     for r in results:
         p, c = RECORDS / r["produce_s"], RECORDS / r["consume_s"]

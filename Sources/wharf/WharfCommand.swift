@@ -8,10 +8,12 @@ struct WharfCommand: AsyncParsableCommand {
         discussion: """
             `wharf` alone (or `wharf console`) runs an in-process cluster and shows it in a \
             full-screen console; `wharf serve` runs it without one, behind the Kafka wire \
-            protocol; `wharf dump-log` prints Kafka segment files.
+            protocol; `wharf topics`, `produce`, `consume` and `groups` talk to any Kafka \
+            cluster; `wharf dump-log` prints Kafka segment files.
             """,
         version: "0.1.0",
-        subcommands: [ConsoleCommand.self, DumpLogCommand.self, ServeCommand.self],
+        subcommands: [ConsoleCommand.self, DumpLogCommand.self, ServeCommand.self,
+                      TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupsCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -61,9 +61,15 @@ extension Cluster {
                 return OffsetsTopicStore.Replication(leaderEpoch: state.leaderEpoch, highWatermark: state.highWatermark)
             },
             partitionLog: { index in
-                let (broker, tp) = try leader(index)
-                guard let log = broker.replicaManager.logDirectory.partition(tp) else { throw GroupError.coordinatorNotAvailable }
-                return log
+                // The leader's log; with no leader (its brokers are not running), any running
+                // replica's copy, which is a prefix of it: enough to replay at start.
+                let tp = TopicPartition(OffsetsTopicStore.topicName, index)
+                let candidates = ((try? leader(index)).map { [$0.0] } ?? [])
+                    + (controller.image.partition(tp)?.replicas ?? []).compactMap { id in brokers.withLockedValue { $0[id] } }
+                for broker in candidates {
+                    if let log = broker.replicaManager.logDirectory.partition(tp) { return log }
+                }
+                throw GroupError.coordinatorNotAvailable
             })
     }
 

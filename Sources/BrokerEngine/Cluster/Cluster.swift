@@ -213,9 +213,20 @@ public final class Cluster: @unchecked Sendable {
         timers.withLockedValue { $0[name] = timer }
     }
 
+    /// Every running broker heartbeats. One the controller fenced while it kept running (its
+    /// heartbeats stalled past `broker.session.timeout.ms`) asks to be unfenced again, as a
+    /// Kafka broker does once it is caught up (its heartbeat's `WantFence` turns false).
     private func heartbeats() {
         for id in runningBrokerIds {
-            do { try controller.heartbeat(brokerId: id) } catch { logger.warning("Heartbeat of broker \(id) failed: \(error)") }
+            do {
+                try controller.heartbeat(brokerId: id)
+                if controller.image.brokers[id]?.state == .fenced {
+                    logger.info("Broker \(id) is running again after its session timed out; unfencing it")
+                    try controller.unfenceBroker(id)
+                }
+            } catch {
+                logger.warning("Heartbeat of broker \(id) failed: \(error)")
+            }
         }
     }
 

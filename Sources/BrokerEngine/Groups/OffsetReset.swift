@@ -81,50 +81,8 @@ extension GroupCoordinator {
             guard let group = groups[groupId] else { return (.dead, [:], nowMs) }
             return (group.state, group.offsets, nowMs)
         }
-        let partitions: [TopicPartition]
-        switch scope {
-        case .allTopics:
-            partitions = committed.keys.sorted()
-        case .topics(let topics):
-            var all: [TopicPartition] = []
-            for topic in topics {
-                guard let ids = logs.partitions(ofTopic: topic) else {
-                    return .failure(.unknownTopicOrPartition(TopicPartition(topic, -1)))
-                }
-                all += ids.sorted().map { TopicPartition(topic, $0) }
-            }
-            partitions = all
-        case .partitions(let chosen):
-            partitions = chosen.sorted()
-        }
-        var rows: [OffsetResetRow] = []
-        for partition in partitions {
-            guard let earliest = logs.earliestOffset(partition), let latest = logs.latestOffset(partition) else {
-                return .failure(.unknownTopicOrPartition(partition))
-            }
-            let current = committed[partition]?.offset
-            let target: Int64
-            switch strategy {
-            case .toEarliest:
-                target = earliest
-            case .toLatest:
-                target = latest
-            case .toOffset(let offset):
-                target = offset
-            case .toDatetime(let timestampMs):
-                target = logs.offsetForTimestamp(partition, timestampMs: timestampMs) ?? latest
-            case .byDuration(let durationMs):
-                target = logs.offsetForTimestamp(partition, timestampMs: now - durationMs) ?? latest
-            case .shiftBy(let delta):
-                guard let current else { return .failure(.noCommittedOffset(partition)) }
-                let (sum, overflow) = current.addingReportingOverflow(delta)
-                target = overflow ? (delta < 0 ? Int64.min : Int64.max) : sum
-            }
-            // The tool's checkOffsetsRange: never before the log start nor past its end.
-            let clamped = min(max(target, earliest), max(latest, earliest))
-            rows.append(OffsetResetRow(topicPartition: partition, currentOffset: current, newOffset: clamped))
-        }
-        return .success(OffsetResetPlan(groupId: groupId, groupState: state, rows: rows))
+        return OffsetResetPlan.plan(groupId: groupId, groupState: state, committed: committed.mapValues(\.offset),
+                                    scope: scope, strategy: strategy, nowMs: now, logs: logs)
     }
 
     /// Commits a plan's new offsets as a simple commit. Refused unless the group is Empty
@@ -148,5 +106,60 @@ extension GroupCoordinator {
         case .failure(let error):
             return .failure(error)
         }
+    }
+}
+
+extension OffsetResetPlan {
+    /// Plans a reset from a group's state and committed offsets and what the logs hold:
+    /// the planning half of `GroupCoordinator.planOffsetReset`, kept apart so a client that
+    /// fetched the same facts over the wire (`wharf groups reset-offsets` against any
+    /// cluster) plans exactly as the coordinator does. `nowMs` anchors `byDuration`.
+    public static func plan(groupId: String, groupState: GroupState, committed: [TopicPartition: Int64],
+                            scope: OffsetResetScope, strategy: OffsetResetStrategy, nowMs: Int64,
+                            logs: some PartitionOffsetSource) -> Result<OffsetResetPlan, GroupError> {
+        let partitions: [TopicPartition]
+        switch scope {
+        case .allTopics:
+            partitions = committed.keys.sorted()
+        case .topics(let topics):
+            var all: [TopicPartition] = []
+            for topic in topics {
+                guard let ids = logs.partitions(ofTopic: topic) else {
+                    return .failure(.unknownTopicOrPartition(TopicPartition(topic, -1)))
+                }
+                all += ids.sorted().map { TopicPartition(topic, $0) }
+            }
+            partitions = all
+        case .partitions(let chosen):
+            partitions = chosen.sorted()
+        }
+        var rows: [OffsetResetRow] = []
+        for partition in partitions {
+            guard let earliest = logs.earliestOffset(partition), let latest = logs.latestOffset(partition) else {
+                return .failure(.unknownTopicOrPartition(partition))
+            }
+            let current = committed[partition]
+            let target: Int64
+            switch strategy {
+            case .toEarliest:
+                target = earliest
+            case .toLatest:
+                target = latest
+            case .toOffset(let offset):
+                target = offset
+            case .toDatetime(let timestampMs):
+                target = logs.offsetForTimestamp(partition, timestampMs: timestampMs) ?? latest
+            case .byDuration(let durationMs):
+                target = logs.offsetForTimestamp(partition, timestampMs: nowMs - durationMs) ?? latest
+            case .shiftBy(let delta):
+                guard let current else { return .failure(.noCommittedOffset(partition)) }
+                let (sum, overflow) = current.addingReportingOverflow(delta)
+                target = overflow ? (delta < 0 ? Int64.min : Int64.max) : sum
+            }
+            // The tool's checkOffsetsRange: never before the log start nor past its end.
+            let clamped = min(max(target, earliest), max(latest, earliest))
+            rows.append(OffsetResetRow(topicPartition: partition, currentOffset: current, newOffset: clamped))
+        }
+        return .success(OffsetResetPlan(groupId: groupId, groupState: groupState, rows: rows))
     }
 }

@@ -221,7 +221,11 @@ public final class OffsetsTopicStore: GroupStateStore, @unchecked Sendable {
     private func replayAll() throws -> OffsetsTopicState {
         let state = OffsetsTopicState()
         for index in 0..<partitionCount {
-            try OffsetsTopicStore.replay(try partitionLog(index), into: state)
+            // A partition none of whose replicas runs (the cluster was reopened with fewer
+            // brokers) holds groups that are unavailable until it is back; the rest load.
+            let log: PartitionLog
+            do { log = try partitionLog(index) } catch GroupError.coordinatorNotAvailable { continue }
+            try OffsetsTopicStore.replay(log, into: state)
         }
         // What was there before this start may never have been compacted: look at each
         // partition once.

@@ -87,8 +87,9 @@ public final class ReplicaFetcher: @unchecked Sendable {
     @discardableResult
     public func runOnce() -> Bool {
         var progress = false
-        for topicPartition in follower.hostedPartitions {
-            guard let partition = follower.partition(topicPartition), let state = partition.followerState,
+        for partition in follower.hostedPartitionStates {
+            let topicPartition = partition.topicPartition
+            guard let state = partition.followerState,
                   state.leader >= 0, state.leader != follower.brokerId, let leader = leaders(state.leader) else { continue }
             do {
                 if state.needsTruncation { try truncate(partition, state: state, leader: leader) }
