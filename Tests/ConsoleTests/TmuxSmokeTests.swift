@@ -85,6 +85,7 @@ final class Tmux {
     /// The pane's shell, leader of the process group wharf runs in.
     private var panePid: Int32?
     private var serverPid: Int32?
+    private var socketPath: String?
 
     /// Runs `command` under `sh`, which writes its exit status to a file when it ends
     /// (tmux 3.3's `pane_dead_status` is not always set).
@@ -96,18 +97,22 @@ final class Tmux {
         let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let script = (["env"] + exports + command).map(Self.quote).joined(separator: " ") + "; echo $? > " + Self.quote(statusFile)
         try startServer(["new-session", "-d", "-s", "main", "-x", dimensions[0], "-y", dimensions[1], "sh", "-c", script])
-        let pids = try run(["display-message", "-p", "-t", "main", "#{pane_pid} #{pid}"]).split(separator: " ")
-        panePid = pids.first.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        serverPid = pids.dropFirst().first.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let fields = try run(["display-message", "-p", "-t", "main", "#{pane_pid} #{pid} #{socket_path}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 2).map(String.init)
+        panePid = fields.first.flatMap { Int32($0) }
+        serverPid = fields.dropFirst().first.flatMap { Int32($0) }
+        socketPath = fields.dropFirst(2).first
     }
 
     func kill() {
         if let panePid, exitStatus() == nil { Glibc.kill(-panePid, SIGKILL) }
         _ = try? run(["kill-server"])
         if let serverPid {
-            usleep(100_000)
+            let deadline = Date().addingTimeInterval(2)
+            while Glibc.kill(serverPid, 0) == 0, Date() < deadline { usleep(20_000) }
             if Glibc.kill(serverPid, 0) == 0 { Glibc.kill(serverPid, SIGKILL) }
         }
+        if let socketPath { unlink(socketPath) }
     }
 
     func type(_ text: String) { _ = try? run(["send-keys", "-t", "main", "-l", text]) }
