@@ -47,7 +47,7 @@ struct AlterConfigsHandlerTests {
         #expect(orders["segment.ms"]?.1 == 5)
         #expect(harness.cluster.controller.image.topicConfig("other") == ["segment.ms": "60000"], "a refused resource changes nothing")
         // The brokers apply the new config to the partition's log.
-        #expect(HandlerHarness.eventually {
+        #expect(await HandlerHarness.eventually {
             harness.cluster.leader(of: .init("orders", 0))?.replicaManager.logDirectory.partition(.init("orders", 0))?
                 .config.retentionMs == 5000
         })

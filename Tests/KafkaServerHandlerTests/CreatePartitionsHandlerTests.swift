@@ -33,7 +33,7 @@ struct CreatePartitionsHandlerTests {
         // The new partitions are hosted: their logs exist on their replicas.
         let newPartition = TopicPartition("grow", 3)
         let replicas = try #require(image.partition(newPartition)?.replicas)
-        #expect(HandlerHarness.eventually {
+        #expect(await HandlerHarness.eventually {
             replicas.allSatisfy { harness.cluster.broker($0)?.replicaManager.logDirectory.partition(newPartition) != nil }
         })
     }

@@ -20,16 +20,16 @@ struct DataPathHandlerTests {
         ])
     }
 
-    func makeTopic(_ harness: HandlerHarness, _ name: String = "events", partitions: Int32 = 1) throws -> Int32 {
+    func makeTopic(_ harness: HandlerHarness, _ name: String = "events", partitions: Int32 = 1) async throws -> Int32 {
         _ = harness.cluster.controller.createTopics([NewTopic(name: name, numPartitions: partitions, replicationFactor: 3)])
         let tp = TopicPartition(name, 0)
-        #expect(HandlerHarness.eventually { harness.cluster.leader(of: tp) != nil })
+        #expect(await HandlerHarness.eventually { harness.cluster.leader(of: tp) != nil })
         return harness.cluster.controller.image.partition(tp)!.leader
     }
 
     @Test func produceThenFetchReturnsTheSameBatchBytes() async throws {
         let harness = try HandlerHarness()
-        let leader = try makeTopic(harness)
+        let leader = try await makeTopic(harness)
         let batch = HandlerHarness.batch(["a", "b", "c"], keys: ["k1", nil, "k3"])
         for version: Int16 in [3, 7, 9, 11] {
             let produced = try await harness.send(Self.produceRequest("events", 0, batch), version: version, to: leader)
@@ -50,10 +50,10 @@ struct DataPathHandlerTests {
 
     @Test func acksZeroGetsNoResponseAndAFollowerSaysNotLeader() async throws {
         let harness = try HandlerHarness()
-        let leader = try makeTopic(harness)
+        let leader = try await makeTopic(harness)
         let none = try await harness.sendRaw(Self.produceRequest("events", 0, HandlerHarness.batch(["x"]), acks: 0), version: 9, to: leader)
         #expect(none == nil)
-        #expect(HandlerHarness.eventually { harness.cluster.leader(of: TopicPartition("events", 0))?.replicaManager.highWatermark(TopicPartition("events", 0)) == 1 })
+        #expect(await HandlerHarness.eventually { harness.cluster.leader(of: TopicPartition("events", 0))?.replicaManager.highWatermark(TopicPartition("events", 0)) == 1 })
 
         let follower: Int32 = leader == 1 ? 2 : 1
         let refused = try await harness.send(Self.produceRequest("events", 0, HandlerHarness.batch(["y"])), version: 11, to: follower)
@@ -73,7 +73,7 @@ struct DataPathHandlerTests {
         _ = harness.cluster.controller.createTopics([NewTopic(name: "safe", numPartitions: 1, replicationFactor: 2,
                                                               configs: ["min.insync.replicas": "3"])])
         let tp = TopicPartition("safe", 0)
-        #expect(HandlerHarness.eventually { harness.cluster.leader(of: tp) != nil })
+        #expect(await HandlerHarness.eventually { harness.cluster.leader(of: tp) != nil })
         let leader = harness.cluster.controller.image.partition(tp)!.leader
         let response = try await harness.send(Self.produceRequest("safe", 0, HandlerHarness.batch(["v"])), version: 9, to: leader)
         #expect(response.responses.first?.partitionResponses.first?.errorCode == KafkaError.notEnoughReplicas.code)
@@ -81,7 +81,7 @@ struct DataPathHandlerTests {
 
     @Test func aLongPollFetchReturnsWhenRecordsArrive() async throws {
         let harness = try HandlerHarness()
-        let leader = try makeTopic(harness)
+        let leader = try await makeTopic(harness)
         let started = Date()
         async let fetched = harness.send(Self.fetchRequest("events", 0, offset: 0, maxWaitMs: 60_000), version: 12, to: leader)
         try await Task.sleep(for: .milliseconds(100))
@@ -99,7 +99,7 @@ struct DataPathHandlerTests {
 
     @Test func listOffsetsEarliestLatestAndByTimestamp() async throws {
         let harness = try HandlerHarness()
-        let leader = try makeTopic(harness)
+        let leader = try await makeTopic(harness)
         _ = try await harness.send(Self.produceRequest("events", 0, HandlerHarness.batch(["a", "b"])), version: 9, to: leader)
         let before = Int64(Date().timeIntervalSince1970 * 1000) + 1
         try await Task.sleep(for: .milliseconds(5))
@@ -118,7 +118,7 @@ struct DataPathHandlerTests {
 
     @Test func offsetForLeaderEpochAnswersTheEndOfTheEpoch() async throws {
         let harness = try HandlerHarness()
-        let leader = try makeTopic(harness)
+        let leader = try await makeTopic(harness)
         _ = try await harness.send(Self.produceRequest("events", 0, HandlerHarness.batch(["a", "b"])), version: 9, to: leader)
         let epoch = harness.cluster.controller.image.partition(TopicPartition("events", 0))!.leaderEpoch
         let request = OffsetForLeaderEpochRequest(replicaId: -1, topics: [.init(topic: "events", partitions: [
@@ -132,7 +132,7 @@ struct DataPathHandlerTests {
 
     @Test func idempotentProducerRetriesAreAnsweredWithTheOriginalOffset() async throws {
         let harness = try HandlerHarness()
-        let leader = try makeTopic(harness)
+        let leader = try await makeTopic(harness)
         let first = try await harness.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: 60_000), version: 4)
         let second = try await harness.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: 60_000), version: 0)
         #expect(first.errorCode == 0 && second.errorCode == 0)

@@ -40,7 +40,7 @@ struct DeleteRecordsHandlerTests {
         #expect(toHighWatermark.topics[0].partitions[0].lowWatermark == 5)
         #expect(try leader.replicaManager.listOffset(Self.orders0, timestamp: TimestampAndOffset.earliest)?.offset == 5)
         // The followers follow.
-        #expect(HandlerHarness.eventually {
+        #expect(await HandlerHarness.eventually {
             (1...3).allSatisfy { harness.cluster.broker($0)?.replicaManager.logDirectory.partition(Self.orders0)?.logStartOffset == 5 }
         })
     }

@@ -26,7 +26,7 @@ struct DeleteTopicsHandlerTests {
         if version >= 6 { #expect(byName["orders"]?.topicId == created.topicId) }
 
         #expect(harness.cluster.controller.image.topic(named: "orders") == nil)
-        #expect(HandlerHarness.eventually { (1...3).allSatisfy { harness.partitionDirectories(of: "orders", on: $0).isEmpty } })
+        #expect(await HandlerHarness.eventually { (1...3).allSatisfy { harness.partitionDirectories(of: "orders", on: $0).isEmpty } })
     }
 
     @Test func v6DeletesByIdAndChecksNamesAndIdsAsKafkaDoes() async throws {

@@ -19,7 +19,7 @@ struct DescribeLogDirsHandlerTests {
             return end != nil && end == harness.cluster.leader(of: tp)?.replicaManager.logDirectory.partition(tp)?.logEndOffset
         }
         let partitions = [TopicPartition("orders", 0), TopicPartition("orders", 1)]
-        #expect(HandlerHarness.eventually { (Int32(1)...3).allSatisfy { id in partitions.allSatisfy { caughtUp(id, $0) } } })
+        #expect(await HandlerHarness.eventually { (Int32(1)...3).allSatisfy { id in partitions.allSatisfy { caughtUp(id, $0) } } })
 
         for broker: Int32 in 1...3 {
             let response = try await harness.send(DescribeLogDirsRequest(topics: nil), version: version, to: broker)
@@ -65,7 +65,7 @@ struct DescribeLogDirsHandlerTests {
         let followerId = try #require(harness.cluster.controller.image.partition(tp)?.replicas.first { $0 != leaderId })
         let leaderLog = try #require(harness.cluster.broker(leaderId)?.replicaManager.logDirectory.partition(tp))
         let followerLog = try #require(harness.cluster.broker(followerId)?.replicaManager.logDirectory.partition(tp))
-        #expect(HandlerHarness.eventually { followerLog.logEndOffset == 1 })
+        #expect(await HandlerHarness.eventually { followerLog.logEndOffset == 1 })
         usleep(100_000)   // let the follower's fetcher go back to sleep
         // Straight into the leader's log, bypassing the replica manager: no follower is woken.
         _ = try leaderLog.append(HandlerHarness.batch(["b", "c", "d"]), leaderEpoch: 0)

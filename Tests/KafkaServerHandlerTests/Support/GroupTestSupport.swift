@@ -9,8 +9,10 @@ import Testing
 /// Short-hands for the group handler tests: coordinator lookups through FindCoordinator,
 /// consumer protocol bytes, topics to commit to.
 extension HandlerHarness {
-    static let sessionTimeoutMs: Int32 = 30_000
-    static let rebalanceTimeoutMs: Int32 = 10_000
+    // Generous: under a loaded parallel run a request can wait seconds for a thread, and a
+    // member that expires between JoinGroup and SyncGroup fails the test for the wrong reason.
+    static let sessionTimeoutMs: Int32 = 120_000
+    static let rebalanceTimeoutMs: Int32 = 120_000
 
     /// The coordinator FindCoordinator v0 names for `groupId`.
     func coordinator(of groupId: String) async throws -> Int32 {

@@ -67,12 +67,13 @@ final class HandlerHarness: @unchecked Sendable {
         }
     }
 
-    /// Polls `condition` every 5 ms for up to `seconds` of real time.
-    static func eventually(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    /// Polls `condition` every 5 ms for up to `seconds` of real time, sleeping without
+    /// holding one of the few cooperative threads the whole parallel run shares.
+    static func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }
-            usleep(5_000)
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return condition()
     }
