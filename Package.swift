@@ -115,7 +115,7 @@ let package = Package(
 
         .testTarget(
             name: "KafkaProtocolTests",
-            dependencies: ["KafkaProtocol", "CCRC32C", "CZstd", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["WharfTestSupport", "KafkaProtocol", "CCRC32C", "CZstd", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // Appends forever to a log directory; the crash test SIGKILLs it and recovers the log.
         .executableTarget(
@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LogStoreTests",
-            dependencies: [
+            dependencies: ["WharfTestSupport", 
                 "LogStore", "KafkaProtocol", "LogCrashWriter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,17 +137,19 @@ let package = Package(
         ),
         .testTarget(
             name: "WharfCLITests",
-            dependencies: [
+            dependencies: ["WharfTestSupport", 
                 "wharf", "KafkaProtocol", "LogStore", "BrokerEngine", "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Shared by the test targets: process launches serialised across the whole run.
+        .target(name: "WharfTestSupport", path: "Tests/WharfTestSupport"),
         // Real Kafka clients (kcat, confluent-kafka, kafka-python) against an in-process cluster.
         .testTarget(
             name: "InteropTests",
-            dependencies: [
+            dependencies: ["WharfTestSupport", 
                 "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -183,7 +185,7 @@ let package = Package(
         // Views rendered to fixed-size Screens, key handling, and a tmux smoke test of the binary.
         .testTarget(
             name: "ConsoleTests",
-            dependencies: [
+            dependencies: ["WharfTestSupport", 
                 "Console", "wharf", "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfTestSupport
 
 /// `wharf console` as a command line: help, validation, and refusing to start without a
 /// terminal (ncurses would spin on a pipe), before touching the data directory.
@@ -18,7 +19,7 @@ import Testing
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try ProcessLaunch.run(process)
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }

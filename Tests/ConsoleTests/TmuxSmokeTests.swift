@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WharfTestSupport
 
 /// The real binary in a real terminal: `wharf console` in a detached tmux session on a
 /// private socket, driven with `send-keys` and read with `capture-pane`. Every wait is
@@ -154,7 +155,7 @@ final class Tmux {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
@@ -177,7 +178,7 @@ final class Tmux {
         let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        let result = ProcessLaunch.withLock { posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp) }
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}

@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 
 /// Runs one Python scenario from Tests/interop against a cluster, answering its "@" requests
 /// (stop-broker N, start-broker N, note …) on its stdin, with a hard time limit.
@@ -38,7 +39,7 @@ struct ScenarioRunner {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stdout
-        try process.run()
+        try ProcessLaunch.run(process)
 
         let deadline = DispatchTime.now() + timeoutSeconds
         var timedOut = false

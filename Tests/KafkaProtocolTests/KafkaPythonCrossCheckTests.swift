@@ -3,6 +3,7 @@ import NIOCore
 import Testing
 
 @testable import KafkaProtocol
+import WharfTestSupport
 
 /// The venv python with kafka-python (`Tests/interop/requirements.txt`): `$WHARF_PYTHON`,
 /// else `<package root>/.build/venv/bin/python3`, which the Makefile creates.
@@ -23,7 +24,7 @@ enum InteropPython {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try ProcessLaunch.run(process)
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -3,6 +3,7 @@ import KafkaProtocol
 import NIOCore
 import Testing
 @testable import LogStore
+import WharfTestSupport
 
 /// Kills a real writer process with SIGKILL mid-append and recovers its log.
 @Suite(.serialized) struct CrashTests {
@@ -51,7 +52,7 @@ import Testing
         process.standardError = FileHandle.nullDevice
         let acks = Acknowledgements()
         pipe.fileHandleForReading.readabilityHandler = { handle in acks.add(handle.availableData) }
-        try process.run()
+        try ProcessLaunch.run(process)
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
             pipe.fileHandleForReading.readabilityHandler = nil
@@ -102,7 +103,7 @@ import Testing
         process.standardError = FileHandle.nullDevice
         let acks = Acknowledgements()
         pipe.fileHandleForReading.readabilityHandler = { handle in acks.add(handle.availableData) }
-        try process.run()
+        try ProcessLaunch.run(process)
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
             pipe.fileHandleForReading.readabilityHandler = nil

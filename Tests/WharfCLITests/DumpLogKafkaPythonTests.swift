@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfTestSupport
 
 /// The venv python with kafka-python: `$WHARF_PYTHON`, else the Makefile's `.build/venv`.
 enum InteropPython {
@@ -22,7 +23,7 @@ struct DumpLogKafkaPythonTests {
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: InteropPython.path)
         writer.arguments = [script, "write", dir.url.path]
-        try writer.run()
+        try ProcessLaunch.run(writer)
         writer.waitUntilExit()
         try #require(writer.terminationStatus == 0, "kafka-python could not write its batches")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import WharfTestSupport
 
 /// A `wharf` process left running (`wharf serve`), its output collected as it comes. Killed
 /// when dropped if it is still running, so a failing test leaves nothing behind.
@@ -23,7 +24,7 @@ final class RunningWharf: @unchecked Sendable {
         process.standardError = errPipe
         outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle, isError: false) }
         errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle, isError: true) }
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 
 /// Runs the real `wharf` binary built beside the test bundle, as a user would.
 enum WharfBinary {
@@ -31,7 +32,7 @@ enum WharfBinary {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try ProcessLaunch.run(process)
         // Drain both pipes while it runs so a large dump can't block on a full pipe.
         nonisolated(unsafe) var outData = Data(), errData = Data()
         let group = DispatchGroup()

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import WharfTestSupport
 
 /// `wharf serve --port 0` on a temporary data directory, for the client commands to talk
 /// to; `stop()` sends SIGTERM and waits. Dropping it kills the server (RunningWharf's deinit).
@@ -40,7 +41,7 @@ enum ClientCLI {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = stdin
-        try process.run()
+        try ProcessLaunch.run(process)
         nonisolated(unsafe) var outData = Data(), errData = Data()
         let group = DispatchGroup()
         group.enter()
