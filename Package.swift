@@ -88,7 +88,10 @@ let package = Package(
         // everything it shows comes through the ClusterBackend protocol.
         .target(
             name: "Console",
-            dependencies: ["BrokerEngine", "LogStore", "CNcursesw"]
+            // KafkaProtocol/NIOCore build the produce dialog's record batch; KafkaClient
+            // lends it Java's partitioner (Murmur2) so keys land where clients put them.
+            dependencies: ["BrokerEngine", "LogStore", "CNcursesw", "KafkaProtocol", "KafkaClient",
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
         .executableTarget(
             name: "wharf",

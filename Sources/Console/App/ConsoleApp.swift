@@ -86,6 +86,11 @@ public final class ConsoleApp {
             apply(event)
             changed = true
         }
+        // A dialog waiting on its operation shows the outcome or closes itself.
+        if let waiting = overlay as? any PollingOverlay, let effects = waiting.poll() {
+            apply(effects)
+            changed = true
+        }
         let now = options.clock()
         for need in top.dataNeeds where now - (lastFetched[need] ?? Int64.min / 2) >= options.dataRefreshIntervalMs {
             lastFetched[need] = now

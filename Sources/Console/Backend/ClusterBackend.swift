@@ -26,6 +26,20 @@ public protocol ClusterBackend: Sendable {
     func startBroker(_ id: Int32) async throws
     func createTopic(_ topic: NewTopic) async throws
     func deleteTopic(_ name: String) async throws
+
+    // MARK: Dialogs (produce, reset offsets); create topic uses `createTopic` above.
+
+    /// Appends one record and says where it landed. `record.partition` nil picks one as
+    /// Java's default partitioner does (murmur2 of the key; any partition without a key).
+    /// Throws for an unknown topic (never auto-creates) or a partition it does not have.
+    func produce(_ record: ProduceRecord) async throws -> ProducedRecord
+    /// The new offsets a reset would commit, changing nothing (kafka-consumer-groups.sh
+    /// `--reset-offsets --dry-run`); allowed while the group is active so it can be previewed.
+    func planOffsetReset(groupId: String, scope: OffsetResetScope, strategy: OffsetResetStrategy) async throws
+        -> OffsetResetPlan
+    /// Commits a plan's offsets (`--execute`); refused with the engine's reason while the
+    /// group has active members.
+    func executeOffsetReset(_ plan: OffsetResetPlan) async throws
 }
 
 /// Failures a backend reports in words the status line can show.

@@ -109,11 +109,24 @@ public enum PaletteCommands {
     ]
 
     static let operations: [PaletteCommand] = [
-        PaletteCommand("create-topic", arguments: [.init("NAME", .text), .init("PARTITIONS", .text, optional: true),
+        PaletteCommand("create-topic", arguments: [.init("NAME", .text, optional: true), .init("PARTITIONS", .text, optional: true),
                                                     .init("RF", .text, optional: true)],
-                       description: "Create a topic (cluster defaults for what is left out)", mutates: true) { arguments, _ in
-            NewTopicRequest.parse(words: arguments).map { [.perform($0.operation)] }
+                       description: "Create a topic: the dialog, or at once with a name (cluster defaults for the rest)",
+                       mutates: true) { arguments, _ in
+            guard !arguments.isEmpty else { return .success([.present(CreateTopicDialog())]) }
+            return NewTopicRequest.parse(words: arguments).map { [.perform($0.operation)] }
                 .mapError { CommandError($0.description) }
+        },
+        PaletteCommand("produce", arguments: [.init("TOPIC", .topic)], description: "Produce a record to a topic (a dialog)",
+                       mutates: true) { arguments, context in
+            topic(arguments[0], context).map { [.present(ProduceDialog(topic: $0))] }
+        },
+        PaletteCommand("reset-offsets", arguments: [.init("GROUP", .group)],
+                       description: "Reset a group's committed offsets (a dialog: preview, then confirm)", mutates: true) { arguments, context in
+            guard context.snapshot == nil || context.group(arguments[0]) != nil else {
+                return .failure(CommandError("No group \(arguments[0])"))
+            }
+            return .success([.present(ResetOffsetsDialog(groupId: arguments[0]))])
         },
         PaletteCommand("delete-topic", arguments: [.init("TOPIC", .topic)], description: "Delete a topic (asks first)",
                        mutates: true) { arguments, context in

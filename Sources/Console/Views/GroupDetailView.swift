@@ -3,8 +3,7 @@ import LogStore
 
 /// One consumer group: a summary line, its members with their assignments, and the lag of
 /// every partition it consumes (committed offset, high watermark, lag, the member that owns
-/// it) as the selectable, filterable list. Hook for the dialogs: a reset-offsets binding
-/// belongs in `bindings`, presenting the dialog for `groupId`.
+/// it) as the selectable, filterable list. `r` resets the group's offsets.
 public final class GroupDetailView: TableView {
     public let groupId: String
 
@@ -14,6 +13,15 @@ public final class GroupDetailView: TableView {
     }
 
     public override var title: String { groupId }
+
+    public override var bindings: [KeyBinding] {
+        [KeyBinding([.char("r")], .resetOffsets, label: "reset offsets",
+                    description: "Reset this group's committed offsets (preview, then confirm)", mutates: true, isDangerous: true)]
+    }
+
+    override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
+        action == .resetOffsets ? [.present(ResetOffsetsDialog(groupId: groupId))] : nil
+    }
 
     override func columns(context: ViewContext) -> [TableColumn] {
         [

@@ -1,7 +1,8 @@
 import BrokerEngine
 
 /// Consumer groups: state, members, protocol (the assignor), total lag and a sparkline of
-/// the last minute's lag. Enter shows the group's per-partition lag and its members.
+/// the last minute's lag. Enter shows the group's per-partition lag and its members, `r`
+/// resets its offsets.
 public final class GroupsView: TableView {
     public init(selecting group: String? = nil) {
         super.init()
@@ -11,7 +12,12 @@ public final class GroupsView: TableView {
     public override var title: String { "Groups" }
 
     public override var bindings: [KeyBinding] {
-        [KeyBinding([.enter], .open, label: "lag", description: "Show the selected group's lag per partition and its members")]
+        [
+            KeyBinding([.enter], .open, label: "lag", description: "Show the selected group's lag per partition and its members"),
+            KeyBinding([.char("r")], .resetOffsets, label: "reset offsets",
+                       description: "Reset the selected group's committed offsets (preview, then confirm)",
+                       mutates: true, isDangerous: true),
+        ]
     }
 
     override func columns(context: ViewContext) -> [TableColumn] {
@@ -55,4 +61,10 @@ public final class GroupsView: TableView {
     }
 
     override func open(_ rowID: String, context: ViewContext) -> [Effect]? { [.push(GroupDetailView(groupId: rowID))] }
+
+    override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
+        guard action == .resetOffsets else { return nil }
+        guard let rowID else { return [] }
+        return [.present(ResetOffsetsDialog(groupId: rowID))]
+    }
 }

@@ -3,7 +3,8 @@ import LogStore
 
 /// The partitions of one topic: leader (flashing when it moves, `none` when offline),
 /// leader epoch, replicas, ISR with the out-of-sync replicas marked `!id`, log start, high
-/// watermark, log end offset, size and segment count. Enter shows the segments.
+/// watermark, log end offset, size and segment count. Enter shows the segments, `p`
+/// produces a record to the selected partition.
 public final class PartitionsView: TableView {
     public let topic: String
     private var leaderChanges = ChangeTracker<Int32, Int32>()
@@ -21,6 +22,8 @@ public final class PartitionsView: TableView {
             KeyBinding([.enter], .open, label: "segments", description: "Show the segments of the selected partition"),
             KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the topic's configuration",
                        command: "show-configs"),
+            KeyBinding([.char("p")], .produce, label: "produce", description: "Produce a record to the selected partition",
+                       mutates: true),
         ]
     }
 
@@ -81,7 +84,10 @@ public final class PartitionsView: TableView {
     }
 
     override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
-        guard action == .showConfigs else { return nil }
-        return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
+        switch action {
+        case .showConfigs: return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
+        case .produce: return [.present(ProduceDialog(topic: topic, partition: rowID.flatMap { Int32($0) }))]
+        default: return nil
+        }
     }
 }

@@ -9,9 +9,8 @@ extension Action {
 
 /// Topics: name, partitions, replication factor, records, size, in-rate with a sparkline of
 /// the last minute, under-replicated partitions. Enter shows the partitions, `c` the
-/// configs, `d` deletes (after confirming), `n` creates (an inline prompt for now; the
-/// dialog worker replaces `createTopicEffects` with the create-topic dialog), `i` hides the
-/// internal topics.
+/// configs, `p` produces a record to it, `d` deletes (after confirming), `n` creates (the
+/// create-topic dialog), `i` hides the internal topics.
 public final class TopicsView: TableView {
     public var showsInternal = true
 
@@ -28,6 +27,8 @@ public final class TopicsView: TableView {
             KeyBinding([.enter], .open, label: "partitions", description: "Show the partitions of the selected topic"),
             KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the selected topic's configuration",
                        command: "show-configs"),
+            KeyBinding([.char("p")], .produce, label: "produce", description: "Produce a record to the selected topic",
+                       mutates: true),
             KeyBinding([.char("n")], .createTopic, label: "new", description: "Create a topic", command: "new", mutates: true),
             KeyBinding([.char("d")], .deleteTopic, label: "delete", description: "Delete the selected topic and its data",
                        command: "delete", mutates: true, isDangerous: true),
@@ -89,7 +90,10 @@ public final class TopicsView: TableView {
             showsInternal.toggle()
             return [.status(StatusMessage(showsInternal ? "Showing internal topics" : "Hiding internal topics"))]
         case .createTopic:
-            return Self.createTopicEffects(context: context)
+            return [.present(CreateTopicDialog())]
+        case .produce:
+            guard let rowID else { return [] }
+            return [.present(ProduceDialog(topic: rowID))]
         case .showConfigs:
             guard let rowID else { return [] }
             return [.push(TopicConfigsView(topic: rowID))]
@@ -99,19 +103,6 @@ public final class TopicsView: TableView {
         default:
             return nil
         }
-    }
-
-    /// `n`: a one-line prompt for `name [partitions] [replication-factor]`.
-    /// Hook for the dialogs: return `[.present(CreateTopicDialog(...))]` here instead.
-    static func createTopicEffects(context: ViewContext) -> [Effect] {
-        [.present(PromptOverlay(
-            prompt: "New topic (name [partitions] [RF]): ",
-            onSubmit: { text in
-                switch NewTopicRequest.parse(text) {
-                case .failure(let error): return .invalid(error.description)
-                case .success(let request): return .done([.perform(request.operation)])
-                }
-            }))]
     }
 
     static func deleteConfirmation(_ topic: String) -> Confirmation {
@@ -126,7 +117,7 @@ public final class TopicsView: TableView {
     }
 }
 
-/// `name [partitions] [replication-factor]` as typed in the prompt or after `:create-topic`.
+/// `name [partitions] [replication-factor]` as typed after `:create-topic`.
 /// Omitted numbers take the cluster's defaults (`num.partitions`, `default.replication.factor`).
 public struct NewTopicRequest: Equatable, Sendable {
     public var name: String

@@ -12,6 +12,9 @@ final class FakeBackend: ClusterBackend, @unchecked Sendable {
         case deleteTopic(String)
         case segments(TopicPartition)
         case configs(String)
+        case produce(ProduceRecord)
+        case planOffsetReset(String, OffsetResetScope, OffsetResetStrategy)
+        case executeOffsetReset(OffsetResetPlan)
     }
 
     var name: String { "fake" }
@@ -19,6 +22,8 @@ final class FakeBackend: ClusterBackend, @unchecked Sendable {
     private var recorded: [Call] = []
     private let current: ClusterSnapshot
     var failure: BackendError?
+    /// What `planOffsetReset` answers (nil: one row per partition of orders, 0 → 10).
+    var plan: OffsetResetPlan?
 
     init(snapshot: ClusterSnapshot = Fixtures.snapshot()) {
         current = snapshot
@@ -51,4 +56,19 @@ final class FakeBackend: ClusterBackend, @unchecked Sendable {
         try record(.createTopic(topic.name, partitions: topic.numPartitions, replicationFactor: topic.replicationFactor))
     }
     func deleteTopic(_ name: String) async throws { try record(.deleteTopic(name)) }
+
+    func produce(_ request: ProduceRecord) async throws -> ProducedRecord {
+        try record(.produce(request))
+        return ProducedRecord(topicPartition: TopicPartition(request.topic, request.partition ?? 2), offset: 1234)
+    }
+
+    func planOffsetReset(groupId: String, scope: OffsetResetScope, strategy: OffsetResetStrategy) async throws
+        -> OffsetResetPlan {
+        try record(.planOffsetReset(groupId, scope, strategy))
+        return plan ?? OffsetResetPlan(groupId: groupId, groupState: .empty, rows: (0..<3).map {
+            OffsetResetRow(topicPartition: TopicPartition("orders", $0), currentOffset: 10, newOffset: 0)
+        })
+    }
+
+    func executeOffsetReset(_ plan: OffsetResetPlan) async throws { try record(.executeOffsetReset(plan)) }
 }
