@@ -181,21 +181,6 @@ import Testing
         #expect(backend.calls == [.deleteTopic("payments")])
     }
 
-    @Test func creatingATopicPromptsAndExplainsBadInput() async throws {
-        let backend = FakeBackend()
-        let app = Fixtures.app([TopicsView()], backend: backend)
-        press(app, [.char("n")] + Key.typing("events x") + [.enter])
-        let prompt = try #require(app.overlay as? PromptOverlay)
-        #expect(prompt.error == "Partitions must be a positive number, not x.")
-        let screen = app.render(size: Fixtures.small)
-        #expect(screen.row(Fixtures.small.rows - 2) == " Partitions must be a positive number, not x.")
-        #expect(screen.row(Fixtures.small.rows - 1) == "New topic (name [partitions] [RF]): events x")
-        press(app, [.backspace] + Key.typing("6 2") + [.enter])
-        #expect(app.overlay == nil)
-        await app.bridge.waitUntilIdle()
-        #expect(backend.calls == [.createTopic("events", partitions: 6, replicationFactor: 2)])
-    }
-
     @Test func readOnlyRefusesWhatChangesTheCluster() async {
         var options = Fixtures.options
         options.readOnly = true

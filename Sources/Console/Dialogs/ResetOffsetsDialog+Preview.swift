@@ -8,12 +8,15 @@ extension ResetOffsetsDialog {
     /// reset (`GroupCoordinator.executeOffsetReset`).
     static func isActive(_ plan: OffsetResetPlan) -> Bool { plan.groupState != .empty && plan.groupState != .dead }
 
-    /// At most this many table rows, so the box fits 80×24 with the form's chrome.
-    static let maxPreviewRows = 10
-
+    /// Rows for the whole table; the dialog caps its height to the screen and the table
+    /// then shows what fits and how many more.
     func previewHeight(_ plan: OffsetResetPlan, width: Int) -> Int {
-        let rows = plan.rows.isEmpty ? 1 : 1 + min(plan.rows.count, Self.maxPreviewRows) + (plan.rows.count > Self.maxPreviewRows ? 1 : 0)
-        return 2 + rows + (Self.isActive(plan) ? 1 + warningLines(plan, width: width).count : 0)
+        let rows = plan.rows.isEmpty ? 1 : 1 + plan.rows.count
+        return 2 + rows + warningHeight(plan, width: width)
+    }
+
+    private func warningHeight(_ plan: OffsetResetPlan, width: Int) -> Int {
+        Self.isActive(plan) ? 1 + warningLines(plan, width: width).count : 0
     }
 
     private func warningLines(_ plan: OffsetResetPlan, width: Int) -> [String] {
@@ -46,14 +49,17 @@ extension ResetOffsetsDialog {
         }
         let arrow = context.glyphs.charset == .unicode ? "  →" : "  ->"
         line(["TOPIC", "PARTITION", "CURRENT", "", "NEW"], style: theme[.columnHeader])
-        for entry in plan.rows.prefix(Self.maxPreviewRows) where row < area.bottom {
+        // What fits under the header, keeping the warning; the last row says how many more.
+        let room = max(1, area.bottom - row - warningHeight(plan, width: area.width))
+        let shown = plan.rows.count <= room ? plan.rows.count : room - 1
+        for entry in plan.rows.prefix(shown) {
             let current = entry.currentOffset.map { "\($0)" } ?? "-"
             let style = entry.currentOffset == entry.newOffset ? theme[.dim] : theme[.normal]
             line([entry.topicPartition.topic, "\(entry.topicPartition.partition)", current, arrow, "\(entry.newOffset)"],
                  style: style)
         }
-        if plan.rows.count > Self.maxPreviewRows, row < area.bottom {
-            screen.put("+\(plan.rows.count - Self.maxPreviewRows) more partitions", row: row, column: left, style: theme[.dim],
+        if shown < plan.rows.count {
+            screen.put("+\(plan.rows.count - shown) more partitions", row: row, column: left, style: theme[.dim],
                        maxWidth: width)
             row += 1
         }

@@ -61,8 +61,10 @@ extension Form {
                 used += 1
             }
         }
-        if !field.hint.isEmpty, used + 3 < width {
-            screen.put(field.hint, row: row, column: column + used + 2, style: theme[.dim], maxWidth: width - used - 2)
+        // Beside the value, or in its place when it is empty and has no cursor.
+        let gap = used == 0 ? 0 : 2
+        if !field.hint.isEmpty, used + gap + 1 < width {
+            screen.put(field.hint, row: row, column: column + used + gap, style: theme[.dim], maxWidth: width - used - gap)
         }
     }
 }

@@ -132,8 +132,9 @@ public class FormDialog: PollingOverlay {
         let inner = width - 4
         let messages = messageLines(width: inner)
         // Border, a blank row, the body, a blank row, the message, the keys.
-        let wanted = 2 + 1 + bodyHeight(width: inner) + 1 + messages.count + (messages.isEmpty ? 0 : 1) + 1
-        let height = min(wanted, screen.size.rows - 2)
+        let wanted = 2 + 1 + bodyHeight(width: width - 2) + 1 + messages.count + (messages.isEmpty ? 0 : 1) + 1
+        // Off the header's two rows and the footer at 24 rows; fewer on smaller screens.
+        let height = min(wanted, screen.size.rows - (screen.size.rows >= 20 ? 4 : 2))
         let rect = screen.bounds.centered(height: height, width: width)
         screen.box(rect, style: theme[.border], title: title, titleStyle: theme[.title])
         let keysRow = rect.bottom - 2
