@@ -76,6 +76,9 @@ enum ResetOffsetsInput {
     static func strategy(_ choice: String, valueText: String) -> Result<OffsetResetStrategy, CommandError> {
         let text = valueText.trimmingCharacters(in: .whitespaces)
         func number() -> Int64? { Int64(text) }
+        if text.isEmpty, !["earliest", "latest"].contains(choice) {
+            return .failure(CommandError("Give a value for \(choice): \(valueHint(strategy: choice))."))
+        }
         switch choice {
         case "earliest": return .success(.toEarliest)
         case "latest": return .success(.toLatest)

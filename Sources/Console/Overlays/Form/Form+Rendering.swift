@@ -61,9 +61,11 @@ extension Form {
                 used += 1
             }
         }
-        // Beside the value, or in its place when it is empty and has no cursor.
+        // A hint says what blank means or what to type, so it goes once something is typed;
+        // beside the cursor, or in the value's place without one.
         let gap = used == 0 ? 0 : 2
-        if !field.hint.isEmpty, used + gap + 1 < width {
+        let isBlank = field.kind == .text && field.value.isEmpty
+        if isBlank, !field.hint.isEmpty, used + gap + 1 < width {
             screen.put(field.hint, row: row, column: column + used + gap, style: theme[.dim], maxWidth: width - used - gap)
         }
     }
