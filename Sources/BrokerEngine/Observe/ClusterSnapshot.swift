@@ -31,7 +31,9 @@ public struct ClusterSnapshot: Sendable {
 
     public var partitionCount: Int { topics.reduce(0) { $0 + $1.partitions.count } }
     public var underReplicatedCount: Int { topics.reduce(0) { $0 + $1.underReplicatedCount } }
-    public var offlineCount: Int { topics.reduce(0) { $0 + $1.partitions.filter(\.isOffline).count } }
+    // Counted without filtering into new arrays: the console's header reads these every
+    // frame, over every partition (make bench: 10,000 partitions).
+    public var offlineCount: Int { topics.reduce(0) { $0 + $1.partitions.count(where: \.isOffline) } }
     public var brokersUp: Int { brokers.filter { $0.state == .up }.count }
 }
 
@@ -85,7 +87,7 @@ public struct TopicSnapshot: Sendable {
     /// Records readable now: high watermark minus log start, summed.
     public var records: Int64 { partitions.reduce(0) { $0 + max(0, $1.highWatermark - $1.logStartOffset) } }
     public var sizeBytes: Int { partitions.reduce(0) { $0 + $1.sizeBytes } }
-    public var underReplicatedCount: Int { partitions.filter(\.isUnderReplicated).count }
+    public var underReplicatedCount: Int { partitions.count(where: \.isUnderReplicated) }
 }
 
 public struct PartitionSnapshot: Sendable, Equatable {
