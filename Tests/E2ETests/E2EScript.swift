@@ -45,7 +45,9 @@ struct E2EScript {
     /// Blocking: call from a dedicated thread (see `run()`), never from the cooperative pool.
     func runBlocking() throws -> Outcome {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-e2e-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: outputPath.path, contents: nil)
+        guard FileManager.default.createFile(atPath: outputPath.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath.path])
+        }
         defer { try? FileManager.default.removeItem(at: outputPath) }
         let output = try FileHandle(forWritingTo: outputPath)
         defer { try? output.close() }

@@ -60,6 +60,7 @@ class Console:
     shell writes wharf's exit status to a file (remain-on-exit keeps the pane)."""
 
     def __init__(self, wharf, workdir):
+        self.server_pid = 0
         self.workdir = workdir
         self.socket = os.path.join(workdir, "tmux.sock")
         self.status_file = os.path.join(workdir, "exit-status")
@@ -75,6 +76,7 @@ class Console:
         subprocess.run(self.base + ["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", command],
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=10, check=True)
+        self.server_pid = int(self.tmux("display-message", "-p", "-t", "e2e", "#{pid}").strip() or 0)
 
     def tmux(self, *arguments):
         result = subprocess.run(self.base + list(arguments), stdin=subprocess.DEVNULL, capture_output=True,
@@ -115,11 +117,25 @@ class Console:
         return text.strip() if text.endswith("\n") else None
 
     def kill(self):
+        """kill-server, then SIGKILL the server (and with it the pane) if it is still there."""
         try:
             subprocess.run(self.base + ["kill-server"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=10)
         except (OSError, subprocess.SubprocessError):
             pass
+        deadline = time.monotonic() + 2
+        while self.server_pid and alive(self.server_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self.server_pid and alive(self.server_pid):
+            os.kill(self.server_pid, signal.SIGKILL)
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def shell_quote(text):
@@ -309,6 +325,10 @@ def main():
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
+    # Started from a test thread, this process can inherit a mask blocking SIGCHLD and
+    # SIGTERM; the tmux server would inherit it too, never reap its pane and survive
+    # kill-server. Unblock everything before starting anything.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     # The harness stops a run that takes too long with SIGTERM: clean up on it too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("FAIL: terminated (timeout)"))
     workdir = tempfile.mkdtemp(prefix="wharf-e2e-")
