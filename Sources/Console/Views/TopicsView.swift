@@ -56,10 +56,14 @@ public final class TopicsView: TableView {
         guard let snapshot = context.snapshot else { return [] }
         // Cells are made lazily; their closures capture only what they use (not the context).
         let glyphs = context.glyphs
-        return sortedTopics(snapshot).map { topic in
-            let offline = topic.partitions.contains(where: \.isOffline)
-            let tint: Theme.Role? = offline ? .danger : Self.isInternal(topic.name) ? .dim : nil
-            return TableRow(id: topic.name, filterText: topic.name, tint: tint) {
+        let topics = snapshot.topics
+        return sortedIndices(snapshot).map { index in
+            // The closure captures the array and an index, not a copy of the topic.
+            let name = topics[index].name
+            let offline = topics[index].partitions.contains(where: \.isOffline)
+            let tint: Theme.Role? = offline ? .danger : Self.isInternal(name) ? .dim : nil
+            return TableRow(id: name, filterText: name, tint: tint) {
+                let topic = topics[index]
                 let urp = topic.underReplicatedCount
                 let history = topic.rateHistory.map(\.recordsInPerSecond)
                 return [
@@ -84,16 +88,19 @@ public final class TopicsView: TableView {
     /// the same topics almost always, and sorting 10,000 names takes longer than a frame may
     /// (make bench), so the order is kept while the names are unchanged.
     func sortedTopics(_ snapshot: ClusterSnapshot) -> [TopicSnapshot] {
+        sortedIndices(snapshot).map { snapshot.topics[$0] }
+    }
+
+    /// `sortedTopics` as indices into `snapshot.topics` (no copies of the topics).
+    func sortedIndices(_ snapshot: ClusterSnapshot) -> [Int] {
         let names = snapshot.topics.map(\.name)
-        if let order, order.showsInternal == showsInternal, order.names == names {
-            return order.indices.map { snapshot.topics[$0] }
-        }
+        if let order, order.showsInternal == showsInternal, order.names == names { return order.indices }
         // The sort key once per topic, not once per comparison.
         let keyed = names.indices.map { (internal: Self.isInternal(names[$0]), index: $0) }
             .filter { showsInternal || !$0.internal }
         let indices = keyed.sorted { $0.internal != $1.internal ? !$0.internal : names[$0.index] < names[$1.index] }.map(\.index)
         order = (names, showsInternal, indices)
-        return indices.map { snapshot.topics[$0] }
+        return indices
     }
 
     override func emptyMessage(context: ViewContext) -> String {
