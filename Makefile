@@ -4,7 +4,7 @@ SWIFT  ?= swift
 VENV   := .build/venv
 BIN    := .build/release/wharf
 
-.PHONY: all build run test bench bench-wire install clean deps venv codegen codegen-check
+.PHONY: all build run test bench bench-console bench-wire install clean deps venv codegen codegen-check
 
 all: build
 
@@ -44,10 +44,17 @@ test: deps venv codegen-check
 
 # Throughput against limits measured in the same run on the same filesystem.
 BENCH_VENV := .build/bench-venv
-bench: deps
+bench: build
 	$(SWIFT) build -c release --product WharfBench
 	.build/release/WharfBench $(BENCH_ARGS)
+	$(MAKE) bench-console
 	$(MAKE) bench-wire
+
+# The console: render time per frame over 10,000 partitions and the idle CPU of the
+# release `wharf console` in tmux (ConsoleBench WHARF [IDLE-SECONDS]).
+bench-console: build
+	$(SWIFT) build -c release --product ConsoleBench
+	.build/release/ConsoleBench $(BIN)
 
 # Through the wire: Wharf (on disk) and Tansu (in memory) side by side, kcat on the current
 # librdkafka; WIRE_RECORDS (default 1M) x 100 B.

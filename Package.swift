@@ -115,6 +115,12 @@ let package = Package(
             ],
             path: "Benchmarks/WharfBench"
         ),
+        // `make bench`: console render time per frame, idle CPU of `wharf console` (in tmux).
+        .executableTarget(
+            name: "ConsoleBench",
+            dependencies: ["Console", "BrokerEngine", "LogStore"],
+            path: "Benchmarks/ConsoleBench"
+        ),
 
         .testTarget(
             name: "KafkaProtocolTests",
@@ -193,6 +199,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The real binary in tmux with a real Kafka client: Tests/e2e/*.py (make test).
+        .testTarget(
+            name: "E2ETests",
+            dependencies: ["WharfTestSupport", "wharf"]
         ),
         .testTarget(
             name: "KafkaServerTests",

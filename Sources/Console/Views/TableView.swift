@@ -70,8 +70,18 @@ public class TableView: FilterableView {
 
     // MARK: Keys
 
+    /// The moves, which go over the rows on screen (see `drawnIDs`).
+    private static let moves: Set<Action> = [.moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom]
+
+    /// The ids of the rows drawn in the last frame and the filter they were drawn with. A
+    /// move goes over what is on screen, and building every row again for each key would
+    /// cost a second frame's work with 10,000 rows (make bench); the next frame reconciles
+    /// the selection with the rows of the moment, by id.
+    private var drawnIDs: (filter: String, ids: [String])?
+
     public func perform(_ action: Action, context: ViewContext) -> [Effect]? {
-        let ids = visibleRows(context: context).map(\.id)
+        let onScreen = Self.moves.contains(action) ? drawnIDs.flatMap { $0.filter == filterText ? $0.ids : nil } : nil
+        let ids = onScreen ?? visibleRows(context: context).map(\.id)
         list.reconcile(ids: ids)
         switch action {
         case .moveUp: list.select(index: list.selectedIndex - 1, ids: ids)
@@ -118,7 +128,9 @@ public class TableView: FilterableView {
         // One column of margin on each side, for readability and the scroll marks.
         let inner = Rect(row: area.row, column: area.column + 1, height: area.height, width: area.width - 2)
         pageSize = max(1, inner.height - 1)
-        list.reconcile(ids: rows.map(\.id))
+        let ids = rows.map(\.id)
+        drawnIDs = (filterText, ids)
+        list.reconcile(ids: ids)
         list.scrollIntoView(visibleRows: pageSize, count: rows.count)
         let shown = rows[min(list.top, rows.count)..<min(rows.count, list.top + pageSize)]
         let cells = shown.map(\.cells)

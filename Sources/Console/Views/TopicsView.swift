@@ -55,12 +55,16 @@ public final class TopicsView: TableView {
 
     override func rows(context: ViewContext) -> [TableRow] {
         guard let snapshot = context.snapshot else { return [] }
-        let topics = snapshot.topics.filter { showsInternal || !Self.isInternal($0.name) }
-            .sorted { (Self.isInternal($0.name) ? 1 : 0, $0.name) < (Self.isInternal($1.name) ? 1 : 0, $1.name) }
-        return topics.map { topic in
-            let offline = topic.partitions.contains(where: \.isOffline)
-            let tint: Theme.Role? = offline ? .danger : Self.isInternal(topic.name) ? .dim : nil
-            return TableRow(id: topic.name, filterText: topic.name, tint: tint) {
+        // Cells are made lazily; their closures capture only what they use (not the context).
+        let glyphs = context.glyphs
+        let topics = snapshot.topics
+        return sortedIndices(snapshot).map { index in
+            // The closure captures the array and an index, not a copy of the topic.
+            let name = topics[index].name
+            let offline = topics[index].partitions.contains(where: \.isOffline)
+            let tint: Theme.Role? = offline ? .danger : Self.isInternal(name) ? .dim : nil
+            return TableRow(id: name, filterText: name, tint: tint) {
+                let topic = topics[index]
                 let urp = topic.underReplicatedCount
                 let history = topic.rateHistory.map(\.recordsInPerSecond)
                 return [
@@ -70,12 +74,34 @@ public final class TopicsView: TableView {
                     [TextSpan(Format.count(topic.records))],
                     [TextSpan(Format.bytes(topic.sizeBytes))],
                     [TextSpan(Format.count(topic.rates.recordsInPerSecond))],
-                    [TextSpan(Sparkline.render(history, width: 30, glyphs: context.glyphs), .accent)],
+                    [TextSpan(Sparkline.render(history, width: 30, glyphs: glyphs), .accent)],
                     [TextSpan(Format.count(topic.rates.recordsOutPerSecond))],
                     [TextSpan("\(urp)", offline ? .danger : urp > 0 ? .warning : .normal)],
                 ]
             }
         }
+    }
+
+    /// The order of the last snapshot's topics (indices into `topics`), for its names.
+    private var order: (names: [String], showsInternal: Bool, indices: [Int])?
+
+    /// User topics by name, then the internal ones. Snapshots arrive 4 times a second with
+    /// the same topics almost always, and sorting 10,000 names takes longer than a frame may
+    /// (make bench), so the order is kept while the names are unchanged.
+    func sortedTopics(_ snapshot: ClusterSnapshot) -> [TopicSnapshot] {
+        sortedIndices(snapshot).map { snapshot.topics[$0] }
+    }
+
+    /// `sortedTopics` as indices into `snapshot.topics` (no copies of the topics).
+    func sortedIndices(_ snapshot: ClusterSnapshot) -> [Int] {
+        let names = snapshot.topics.map(\.name)
+        if let order, order.showsInternal == showsInternal, order.names == names { return order.indices }
+        // The sort key once per topic, not once per comparison.
+        let keyed = names.indices.map { (internal: Self.isInternal(names[$0]), index: $0) }
+            .filter { showsInternal || !$0.internal }
+        let indices = keyed.sorted { $0.internal != $1.internal ? !$0.internal : names[$0.index] < names[$1.index] }.map(\.index)
+        order = (names, showsInternal, indices)
+        return indices
     }
 
     override func emptyMessage(context: ViewContext) -> String {
