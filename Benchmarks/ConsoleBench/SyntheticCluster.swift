@@ -67,4 +67,9 @@ struct StaticBackend: ClusterBackend {
     func startBroker(_ id: Int32) async throws {}
     func createTopic(_ topic: NewTopic) async throws {}
     func deleteTopic(_ name: String) async throws {}
+    // The render benchmark never opens a dialog; these say so if one ever did.
+    func produce(_ record: ProduceRecord) async throws -> ProducedRecord { throw BackendError("not in the benchmark") }
+    func planOffsetReset(groupId: String, scope: OffsetResetScope, strategy: OffsetResetStrategy) async throws
+        -> OffsetResetPlan { throw BackendError("not in the benchmark") }
+    func executeOffsetReset(_ plan: OffsetResetPlan) async throws { throw BackendError("not in the benchmark") }
 }

@@ -87,7 +87,8 @@ class Console:
         return self.tmux("capture-pane", "-p", "-t", "e2e")
 
     def type(self, text):
-        self.tmux("send-keys", "-t", "e2e", "-l", text)
+        # `--` so text starting with a dash ("-5") is not read as an option.
+        self.tmux("send-keys", "-t", "e2e", "-l", "--", text)
 
     def press(self, key):
         self.tmux("send-keys", "-t", "e2e", key)
@@ -295,11 +296,37 @@ def stop_and_start_broker(console, bootstrap):
     log(f"broker {victim} started again: up on screen and in the client's metadata")
 
 
-# Not here yet: `:tail TOPIC` (the Messages tail view) and resetting the group's offsets
-# through the reset-offsets dialog are being built on other branches. When they land, write
-# `tail_view(console)` and `reset_offsets_through_dialog(console, bootstrap)` (verifying the
-# new offsets with committed_offsets()), call them in main() before quitting, and remove
-# this comment.
+def reset_offsets_through_dialog(console, bootstrap):
+    """`r` on the group in :groups, shift-by -5 over all topics, preview, `y`; the client must
+    then read back each partition's old offset minus 5 (clamped at the log start, 0)."""
+    before = committed_offsets(bootstrap)
+    console.command("groups")
+    console.wait_screen(lambda s: row_with(s, GROUP), 20, f"{GROUP} in :groups")
+    console.press("g")
+    console.type("r")
+    console.wait_screen(lambda s: f"Reset offsets of {GROUP}" in s, 10, "the reset-offsets dialog")
+    console.press("Tab")  # scope (all topics) -> topic
+    console.press("Tab")  # -> strategy: earliest, latest, offset, datetime, duration, shift-by
+    for _ in range(5):
+        console.press("Right")
+    console.wait_screen(lambda s: "shift-by" in s, 10, "strategy shift-by in the dialog")
+    console.press("Tab")  # -> value
+    console.type("-5")
+    console.press("Enter")
+    expected = {p: max(0, offset - 5) for p, offset in before.items()}
+    screen = console.wait_screen(lambda s: "CURRENT" in s and "NEW" in s
+                                 and sum(1 for line in s.splitlines() if TOPIC in line) >= PARTITIONS, 20,
+                                 "the reset preview with a row per partition")
+    for p, offset in before.items():
+        row = next((cells for cells in (line[line.index(TOPIC):].split() for line in screen.splitlines() if TOPIC in line)
+                    if cells[1:2] == [str(p)]), None)
+        check(row is not None and str(offset) in row and str(expected[p]) in row,
+              f"preview row for partition {p} should show {offset} -> {expected[p]}: {row}")
+    console.type("y")
+    console.wait_screen(lambda s: f"Reset {PARTITIONS} offsets of group {GROUP}" in s, 20, "the reset to be applied")
+    after = wait_for(lambda: (lambda o: o if o == expected else None)(committed_offsets(bootstrap)), 20,
+                     f"the client to read the new committed offsets {expected}")
+    log(f"reset through the dialog (shift-by -5): committed {before} -> {after}, read back by the client")
 
 
 def quit_and_check_closed(console, ports):
@@ -344,6 +371,7 @@ def main():
         topics_view(console)
         groups_view(console)
         stop_and_start_broker(console, bootstrap)
+        reset_offsets_through_dialog(console, bootstrap)
         quit_and_check_closed(console, ports)
         log("PASS")
         return 0
