@@ -88,7 +88,9 @@ let package = Package(
         // everything it shows comes through the ClusterBackend protocol.
         .target(
             name: "Console",
-            dependencies: ["BrokerEngine", "LogStore", "CNcursesw"]
+            dependencies: ["BrokerEngine", "LogStore", "CNcursesw",
+                           // Record batch decoding for the Messages view's tail.
+                           "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .executableTarget(
             name: "wharf",

@@ -34,7 +34,7 @@ import Testing
         #expect(screen.row(2).hasPrefix("┌ Topics › orders ─"))
         #expect(screen.row(2).hasSuffix(" 1/3 ┐"))
         #expect(screen.row(size.rows - 2).hasPrefix("└──"))
-        #expect(screen.row(size.rows - 1) == " ⏎ segments  c configs  Esc back  / filter  : cmd  q quit  ? help")
+        #expect(screen.row(size.rows - 1) == " ⏎ segments  c configs  t tail  Esc back  / filter  : cmd  q quit  ? help")
         for row in 3..<(size.rows - 2) {
             #expect(screen.row(row).hasPrefix("│") && screen.row(row).hasSuffix("│"), "row \(row): \(screen.row(row))")
         }

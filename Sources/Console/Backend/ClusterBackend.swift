@@ -26,6 +26,19 @@ public protocol ClusterBackend: Sendable {
     func startBroker(_ id: Int32) async throws
     func createTopic(_ topic: NewTopic) async throws
     func deleteTopic(_ name: String) async throws
+
+    // MARK: Reading records (the Messages view's live tail)
+
+    /// Records of `topic` from `offsets` (partition → first offset wanted) up to each
+    /// partition's high watermark, about `maxBytes` in all but at least one whole batch
+    /// when there is one, decompressed. When nothing is there yet it waits up to
+    /// `maxWaitMs` for records (Fetch's long poll) and returns as soon as any partition has
+    /// some. A partition that cannot be read has its `error` set; the others still return.
+    func readRecords(topic: String, from offsets: [Int32: Int64], maxBytes: Int, maxWaitMs: Int) async throws
+        -> [Int32: PartitionRecords]
+    /// `query`'s offset for each of `partitions` of `topic` (ListOffsets). Throws when the
+    /// topic or a partition does not exist; leaves out partitions without a leader.
+    func listOffsets(topic: String, partitions: [Int32], _ query: OffsetQuery) async throws -> [Int32: Int64]
 }
 
 /// Failures a backend reports in words the status line can show.

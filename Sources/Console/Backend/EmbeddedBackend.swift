@@ -56,7 +56,7 @@ public final class EmbeddedBackend: ClusterBackend {
     }
 
     /// Runs blocking engine work on a Dispatch worker and awaits its result.
-    private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try work() })
@@ -64,7 +64,7 @@ public final class EmbeddedBackend: ClusterBackend {
         }
     }
 
-    private func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
         }

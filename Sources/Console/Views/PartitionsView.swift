@@ -21,6 +21,8 @@ public final class PartitionsView: TableView {
             KeyBinding([.enter], .open, label: "segments", description: "Show the segments of the selected partition"),
             KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the topic's configuration",
                        command: "show-configs"),
+            KeyBinding([.char("t")], .tail, label: "tail", description: "Tail the selected partition's messages (live)",
+                       command: "tail-selected"),
         ]
     }
 
@@ -81,7 +83,14 @@ public final class PartitionsView: TableView {
     }
 
     override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
-        guard action == .showConfigs else { return nil }
-        return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
+        switch action {
+        case .showConfigs:
+            return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
+        case .tail:
+            guard let rowID, let partition = Int32(rowID) else { return [] }
+            return [.push(MessagesView(topic: topic, partition: partition))]
+        default:
+            return nil
+        }
     }
 }
