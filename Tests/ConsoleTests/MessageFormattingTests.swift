@@ -85,3 +85,15 @@ import Testing
 extension Result {
     var isFailure: Bool { if case .failure = self { true } else { false } }
 }
+
+/// A read of several partitions becomes one timeline, each partition still in offset order.
+@Suite struct TailMergeTests {
+    @Test func partitionsInterleaveByTimeKeepingOffsetOrder() {
+        func record(_ partition: Int32, _ offset: Int64, _ timestamp: Int64) -> ConsumedRecord {
+            ConsumedRecord(partition: partition, offset: offset, timestamp: timestamp, key: nil, value: nil)
+        }
+        // Partition 0's timestamps go backwards at offset 2 (CreateTime is the producer's): order kept.
+        let merged = TailRun.mergedByTime([[record(0, 1, 10), record(0, 2, 5), record(0, 3, 30)], [record(1, 7, 8), record(1, 8, 20)], []])
+        #expect(merged.map { "\($0.partition):\($0.offset)" } == ["1:7", "0:1", "0:2", "1:8", "0:3"])
+    }
+}

@@ -218,7 +218,7 @@ struct TailRun: Sendable {
     /// Takes in one read; true when every partition failed (then the loop waits a little).
     private func apply(_ read: [Int32: PartitionRecords], positions: inout [Int32: Int64],
                        highWatermarks: inout [Int32: Int64]) -> Bool {
-        var records: [ConsumedRecord] = []
+        var byPartition: [[ConsumedRecord]] = []
         var arrived = 0
         var errors: [String] = []
         for (p, result) in read.sorted(by: { $0.key < $1.key }) {
@@ -235,9 +235,10 @@ struct TailRun: Sendable {
                     positions[p] = result.highWatermark
                 }
             }
-            records += result.records
+            byPartition.append(result.records)
             positions[p] = max(positions[p] ?? 0, result.nextOffset)
         }
+        var records = Self.mergedByTime(byPartition)
         if !skipsAhead { keepRoom(&records, positions: &positions) }
         let now = clock()
         ring.recordTraffic(arrived: arrived, run: run, nowMs: now)
@@ -245,6 +246,25 @@ struct TailRun: Sendable {
         ring.setError(errors.isEmpty ? nil : errors.joined(separator: "; "), run: run)
         if !skipsAhead, ring.isFull { ring.setMode(.pausedFull) }
         return !read.isEmpty && errors.count == read.count
+    }
+
+    /// Interleaves partitions by timestamp, keeping each partition in offset order, so a
+    /// read of several partitions (the back-fill above all) reads as one timeline.
+    static func mergedByTime(_ partitions: [[ConsumedRecord]]) -> [ConsumedRecord] {
+        let lists = partitions.filter { !$0.isEmpty }
+        guard lists.count > 1 else { return lists.first ?? [] }
+        var heads = lists.map { _ in 0 }
+        var merged: [ConsumedRecord] = []
+        merged.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        while true {
+            var best: Int?
+            for (index, list) in lists.enumerated() where heads[index] < list.count {
+                if best == nil || list[heads[index]].timestamp < lists[best!][heads[best!]].timestamp { best = index }
+            }
+            guard let chosen = best else { return merged }
+            merged.append(lists[chosen][heads[chosen]])
+            heads[chosen] += 1
+        }
     }
 
     /// After a jump, only as many records as the ring has room for, so the first ones read
