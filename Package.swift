@@ -88,8 +88,9 @@ let package = Package(
         // everything it shows comes through the ClusterBackend protocol.
         .target(
             name: "Console",
-            // KafkaProtocol/NIOCore build the produce dialog's record batch; KafkaClient
-            // lends it Java's partitioner (Murmur2) so keys land where clients put them.
+            // KafkaProtocol/NIOCore build the produce dialog's record batch and decode the
+            // Messages view's batches; KafkaClient lends the dialog Java's partitioner (Murmur2)
+            // so keys land where clients put them.
             dependencies: ["BrokerEngine", "LogStore", "CNcursesw", "KafkaProtocol", "KafkaClient",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),

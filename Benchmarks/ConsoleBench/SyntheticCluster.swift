@@ -72,4 +72,9 @@ struct StaticBackend: ClusterBackend {
     func planOffsetReset(groupId: String, scope: OffsetResetScope, strategy: OffsetResetStrategy) async throws
         -> OffsetResetPlan { throw BackendError("not in the benchmark") }
     func executeOffsetReset(_ plan: OffsetResetPlan) async throws { throw BackendError("not in the benchmark") }
+    func readRecords(topic: String, from offsets: [Int32: Int64], maxBytes: Int, maxWaitMs: Int) async throws
+        -> [Int32: PartitionRecords] { throw BackendError("not in the benchmark") }
+    func listOffsets(topic: String, partitions: [Int32], _ query: OffsetQuery) async throws -> [Int32: Int64] {
+        throw BackendError("not in the benchmark")
+    }
 }

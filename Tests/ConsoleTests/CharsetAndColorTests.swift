@@ -45,7 +45,7 @@ private func everyScreen(options: ConsoleOptions, snapshot: ClusterSnapshot = Fi
         #expect(screen.row(2).hasPrefix("+ Topics > payments -"))
         #expect(screen.row(3).hasPrefix("|   P LEADER"))
         #expect(screen.row(22).hasPrefix("+---"))
-        #expect(screen.row(23).hasPrefix(" Enter segments  c configs  p produce  Esc back"))
+        #expect(screen.row(23).hasPrefix(" Enter segments  c configs  t tail  p produce  Esc back"))
         #expect(screen.row(1).contains(" | out "))
         let topicsApp = Fixtures.app([TopicsView()], options: options)
         topicsApp.apply(.snapshot(snapshot))

@@ -42,6 +42,7 @@ public final class ConsoleApp {
         self.options = options
         bridge = BackendBridge(backend: backend, clock: options.clock)
         stack = [root ?? TopicsView()]
+        top.didEnterStack(bridge: bridge)
     }
 
     public var top: any ConsoleView { stack[stack.count - 1] }
@@ -52,7 +53,11 @@ public final class ConsoleApp {
     /// the terminal and stops the cluster.
     public func run(on terminal: any TerminalDevice, keyTimeoutMs: Int = 100) {
         bridge.startSnapshots(intervalMs: options.snapshotIntervalMs)
-        defer { bridge.stop() }
+        defer {
+            bridge.stop()
+            // Views' own work (a tail) stops with the app.
+            for view in stack { view.didLeaveStack() }
+        }
         var dirty = true
         while !isFinished {
             if terminal.isInterrupted { break }
@@ -96,6 +101,7 @@ public final class ConsoleApp {
             lastFetched[need] = now
             bridge.fetch(need)
         }
+        if top.wantsRedraw { changed = true }
         if let until = status?.untilMs, now >= until {
             status = nil
             changed = true
@@ -159,7 +165,7 @@ public final class ConsoleApp {
             if let filterable = top as? any FilterableView, !filterable.filterText.isEmpty {
                 filterable.filterText = ""
             } else if stack.count > 1 {
-                stack.removeLast()
+                setStack(Array(stack.dropLast()))
             }
         case .filter:
             guard let filterable = top as? any FilterableView else {
@@ -187,11 +193,11 @@ public final class ConsoleApp {
         for effect in effects {
             switch effect {
             case .push(let view):
-                stack.append(view)
+                setStack(stack + [view])
             case .pop:
-                if stack.count > 1 { stack.removeLast() }
+                if stack.count > 1 { setStack(Array(stack.dropLast())) }
             case .replaceStack(let views):
-                if !views.isEmpty { stack = views }
+                if !views.isEmpty { setStack(views) }
             case .present(let newOverlay):
                 overlay = newOverlay
             case .dismissOverlay:
@@ -216,6 +222,14 @@ public final class ConsoleApp {
                 isFinished = true
             }
         }
+    }
+
+    /// Every change of the stack goes through here, so views hear when they join and leave it.
+    private func setStack(_ views: [any ConsoleView]) {
+        let old = stack
+        stack = views
+        for view in old where !views.contains(where: { $0 === view }) { view.didLeaveStack() }
+        for view in views where !old.contains(where: { $0 === view }) { view.didEnterStack(bridge: bridge) }
     }
 
     private func setStatus(_ message: StatusMessage, sticky: Bool = false) {

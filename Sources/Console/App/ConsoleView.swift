@@ -124,11 +124,25 @@ public protocol ConsoleView: AnyObject {
     /// Handles one of its own actions or a global one it wants (navigation); nil lets the
     /// app handle a global action.
     func perform(_ action: Action, context: ViewContext) -> [Effect]?
+
+    // Lifecycle, for views with work of their own (the Messages view's tail): the app calls
+    // these as views join and leave the stack, and on shutdown, so nothing a view started
+    // outlives it.
+    /// The view joined the stack; start background work here, through `bridge`.
+    func didEnterStack(bridge: BackendBridge)
+    /// The view left the stack (popped, replaced, the app stopped): stop that work.
+    func didLeaveStack()
+    /// True when the view has something new to draw without a key or a snapshot (a tail's
+    /// records); the app then redraws on its next tick.
+    var wantsRedraw: Bool { get }
 }
 
 extension ConsoleView {
     public var dataNeeds: [DataNeed] { [] }
     public func summary(context: ViewContext) -> String? { nil }
+    public func didEnterStack(bridge: BackendBridge) {}
+    public func didLeaveStack() {}
+    public var wantsRedraw: Bool { false }
 }
 
 /// A view whose rows `/` filters.

@@ -55,7 +55,8 @@ public enum BridgeEvent: Sendable {
 /// Thread-safe.
 public final class BackendBridge: @unchecked Sendable {
     public let backend: any ClusterBackend
-    private let clock: @Sendable () -> Int64
+    /// The console's clock (ms since the epoch), for work started through the bridge.
+    public let clock: @Sendable () -> Int64
     private let lock = NSLock()
     private var inbox: [BridgeEvent] = []
     private var inFlight: Set<DataNeed> = []

@@ -40,6 +40,19 @@ public protocol ClusterBackend: Sendable {
     /// Commits a plan's offsets (`--execute`); refused with the engine's reason while the
     /// group has active members.
     func executeOffsetReset(_ plan: OffsetResetPlan) async throws
+
+    // MARK: Reading records (the Messages view's live tail)
+
+    /// Records of `topic` from `offsets` (partition → first offset wanted) up to each
+    /// partition's high watermark, about `maxBytes` in all but at least one whole batch
+    /// when there is one, decompressed. When nothing is there yet it waits up to
+    /// `maxWaitMs` for records (Fetch's long poll) and returns as soon as any partition has
+    /// some. A partition that cannot be read has its `error` set; the others still return.
+    func readRecords(topic: String, from offsets: [Int32: Int64], maxBytes: Int, maxWaitMs: Int) async throws
+        -> [Int32: PartitionRecords]
+    /// `query`'s offset for each of `partitions` of `topic` (ListOffsets). Throws when the
+    /// topic or a partition does not exist; leaves out partitions without a leader.
+    func listOffsets(topic: String, partitions: [Int32], _ query: OffsetQuery) async throws -> [Int32: Int64]
 }
 
 /// Failures a backend reports in words the status line can show.

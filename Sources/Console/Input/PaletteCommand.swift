@@ -99,6 +99,21 @@ public enum PaletteCommands {
         PaletteCommand("configs", arguments: [.init("TOPIC", .topic)], description: "A topic's configuration") { arguments, context in
             topic(arguments[0], context).map { [.replaceStack([TopicsView(selecting: $0), TopicConfigsView(topic: $0)])] }
         },
+        PaletteCommand("tail", arguments: [.init("TOPIC", .topic), .init("PARTITION", .partition, optional: true)],
+                       description: "Live tail of a topic's messages (or one partition's)") { arguments, context in
+            topic(arguments[0], context).flatMap { topic in
+                guard arguments.count > 1 else {
+                    return .success([.replaceStack([TopicsView(selecting: topic), PartitionsView(topic: topic),
+                                                    MessagesView(topic: topic)])])
+                }
+                guard let partition = Int32(arguments[1]), context.snapshot == nil
+                        || context.topic(topic)?.partitions.contains(where: { $0.partition == partition }) == true else {
+                    return .failure(CommandError("\(topic) has no partition \(arguments[1])"))
+                }
+                return .success([.replaceStack([TopicsView(selecting: topic), PartitionsView(topic: topic, selecting: partition),
+                                                MessagesView(topic: topic, partition: partition)])])
+            }
+        },
         PaletteCommand("group", arguments: [.init("GROUP", .group)],
                        description: "A group's lag per partition and its members") { arguments, context in
             guard context.snapshot == nil || context.group(arguments[0]) != nil else {

@@ -22,6 +22,8 @@ public final class PartitionsView: TableView {
             KeyBinding([.enter], .open, label: "segments", description: "Show the segments of the selected partition"),
             KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the topic's configuration",
                        command: "show-configs"),
+            KeyBinding([.char("t")], .tail, label: "tail", description: "Tail the selected partition's messages (live)",
+                       command: "tail-selected"),
             KeyBinding([.char("p")], .produce, label: "produce", description: "Produce a record to the selected partition",
                        mutates: true),
         ]
@@ -85,9 +87,15 @@ public final class PartitionsView: TableView {
 
     override func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? {
         switch action {
-        case .showConfigs: return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
-        case .produce: return [.present(ProduceDialog(topic: topic, partition: rowID.flatMap { Int32($0) }))]
-        default: return nil
+        case .showConfigs:
+            return [.push(TopicConfigsView(topic: topic, namesTopic: false))]
+        case .produce:
+            return [.present(ProduceDialog(topic: topic, partition: rowID.flatMap { Int32($0) }))]
+        case .tail:
+            guard let rowID, let partition = Int32(rowID) else { return [] }
+            return [.push(MessagesView(topic: topic, partition: partition))]
+        default:
+            return nil
         }
     }
 }

@@ -25,6 +25,10 @@ public class TableView: FilterableView {
     func open(_ rowID: String, context: ViewContext) -> [Effect]? { nil }
     /// The view's own actions, with the selected row's id when there is one.
     func perform(_ action: Action, selected rowID: String?, context: ViewContext) -> [Effect]? { nil }
+    /// Lifecycle hooks (`ConsoleView`), here so subclasses can override them.
+    public func didEnterStack(bridge: BackendBridge) {}
+    public func didLeaveStack() {}
+    public var wantsRedraw: Bool { false }
     /// Rows reserved above the table (a summary line); `renderPreamble` draws them.
     func preambleHeight(area: Rect, context: ViewContext) -> Int { 0 }
     func renderPreamble(into screen: inout Screen, area: Rect, context: ViewContext) {}

@@ -27,6 +27,8 @@ public final class TopicsView: TableView {
             KeyBinding([.enter], .open, label: "partitions", description: "Show the partitions of the selected topic"),
             KeyBinding([.char("c")], .showConfigs, label: "configs", description: "Show the selected topic's configuration",
                        command: "show-configs"),
+            KeyBinding([.char("t")], .tail, label: "tail", description: "Tail the selected topic's messages (live)",
+                       command: "tail-selected"),
             KeyBinding([.char("p")], .produce, label: "produce", description: "Produce a record to the selected topic",
                        mutates: true),
             KeyBinding([.char("n")], .createTopic, label: "new", description: "Create a topic", command: "new", mutates: true),
@@ -123,6 +125,10 @@ public final class TopicsView: TableView {
         case .showConfigs:
             guard let rowID else { return [] }
             return [.push(TopicConfigsView(topic: rowID))]
+        case .tail:
+            // Under the topic's partitions, so the breadcrumb reads `Topics › orders › messages`.
+            guard let rowID else { return [] }
+            return [.push(PartitionsView(topic: rowID)), .push(MessagesView(topic: rowID))]
         case .deleteTopic:
             guard let rowID else { return [] }
             return [.confirm(Self.deleteConfirmation(rowID))]

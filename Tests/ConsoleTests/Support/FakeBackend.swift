@@ -15,6 +15,7 @@ final class FakeBackend: ClusterBackend, @unchecked Sendable {
         case produce(ProduceRecord)
         case planOffsetReset(String, OffsetResetScope, OffsetResetStrategy)
         case executeOffsetReset(OffsetResetPlan)
+        case listOffsets(String, OffsetQuery)
     }
 
     var name: String { "fake" }
@@ -24,6 +25,8 @@ final class FakeBackend: ClusterBackend, @unchecked Sendable {
     var failure: BackendError?
     /// What `planOffsetReset` answers (nil: one row per partition of orders, 0 → 10).
     var plan: OffsetResetPlan?
+    /// What `readRecords` serves, by partition (offsets in order); empty by default.
+    private var stored: [Int32: [ConsumedRecord]] = [:]
 
     init(snapshot: ClusterSnapshot = Fixtures.snapshot()) {
         current = snapshot
@@ -71,4 +74,44 @@ final class FakeBackend: ClusterBackend, @unchecked Sendable {
     }
 
     func executeOffsetReset(_ plan: OffsetResetPlan) async throws { try record(.executeOffsetReset(plan)) }
+
+    // MARK: Records
+
+    func store(_ records: [ConsumedRecord]) {
+        lock.withLock { for record in records { stored[record.partition, default: []].append(record) } }
+    }
+
+    func readRecords(topic: String, from offsets: [Int32: Int64], maxBytes: Int, maxWaitMs: Int) async throws
+        -> [Int32: PartitionRecords] {
+        let answer = lock.withLock { () -> [Int32: PartitionRecords] in
+            var answer: [Int32: PartitionRecords] = [:]
+            for (partition, offset) in offsets {
+                let records = (stored[partition] ?? []).filter { $0.offset >= offset }
+                let end = (stored[partition]?.last?.offset).map { $0 + 1 } ?? 0
+                answer[partition] = PartitionRecords(records: records, nextOffset: max(offset, records.last.map { $0.offset + 1 } ?? offset),
+                                                     highWatermark: end, logStartOffset: stored[partition]?.first?.offset ?? 0)
+            }
+            return answer
+        }
+        // Like a long poll: an empty answer comes after a while, so a tail does not spin.
+        if answer.values.allSatisfy(\.records.isEmpty) { try? await Task.sleep(for: .milliseconds(min(maxWaitMs, 50))) }
+        return answer
+    }
+
+    func listOffsets(topic: String, partitions: [Int32], _ query: OffsetQuery) async throws -> [Int32: Int64] {
+        try record(.listOffsets(topic, query))
+        return lock.withLock {
+            var offsets: [Int32: Int64] = [:]
+            for partition in partitions {
+                let records = stored[partition] ?? []
+                switch query {
+                case .earliest: offsets[partition] = records.first?.offset ?? 0
+                case .latest: offsets[partition] = (records.last?.offset).map { $0 + 1 } ?? 0
+                case .timestamp(let ms):
+                    offsets[partition] = records.first { $0.timestamp >= ms }?.offset ?? (records.last?.offset).map { $0 + 1 } ?? 0
+                }
+            }
+            return offsets
+        }
+    }
 }
