@@ -1,6 +1,8 @@
 """The real `wharf console` in tmux with a real Kafka client (confluent-kafka) against its
-listeners: the console's screens must show what the client did, and what the operator does
-on the screen (stop a broker) must be what the client sees in the metadata.
+listeners: the console's screens (:topics, :groups, :tail, :brokers) must show what the client
+did, and what the operator does on the screen (stop a broker, reset a group's offsets through
+the dialog) must be what the client then sees (metadata, committed offsets). Quitting must
+close the listeners.
 
 Usage: console_e2e.py WHARF_BINARY
 Run by Tests/E2ETests (`make test`) with the venv's python (WHARF_PYTHON). Prints a log;
@@ -25,6 +27,7 @@ PARTITIONS = 6
 GROUP = "e2e-group"
 CONSUMED = 300  # produced, then consumed and committed by the group
 LAGGING = 40  # produced after the group committed: its lag
+TAILED = 25  # produced while the tail view is open
 STARTED = time.monotonic()
 
 
@@ -296,6 +299,29 @@ def stop_and_start_broker(console, bootstrap):
     log(f"broker {victim} started again: up on screen and in the client's metadata")
 
 
+def tail_view(console, bootstrap):
+    """`:tail TOPIC` shows what the group consumed (the newest 100 per partition is all of it),
+    then records produced while it is open arrive on screen; a filter finds one of them."""
+    total = CONSUMED + LAGGING
+    console.command(f"tail {TOPIC}")
+    screen = console.wait_screen(lambda s: f"{TOPIC} › messages" in s and f"/{total} " in s and "following" in s, 20,
+                                 f"the tail of {TOPIC} holding all {total} records and following")
+    check(f"order {total - 1}" in screen or any(f"order {i}" in screen for i in range(total - 40, total)),
+          f"the newest records are not on screen:\n{screen}")
+    log(f":tail {TOPIC} shows {total} records, following")
+    produce(bootstrap, total, TAILED)
+    screen = console.wait_screen(lambda s: f"/{total + TAILED} " in s, 20, f"{TAILED} new records in the live tail")
+    newest = f"order {total + TAILED - 1}"
+    console.type("/")
+    console.type(newest)
+    console.press("Enter")
+    screen = console.wait_screen(lambda s: f"/{newest} 1/1 of {total + TAILED}" in s and newest in s, 10,
+                                 f"the filter /{newest} to find the one record")
+    log(f"{TAILED} records produced while tailing arrived live; /{newest} finds 1 of {total + TAILED}")
+    console.press("Escape")  # clears the filter
+    console.press("Escape")  # back to the partitions
+
+
 def reset_offsets_through_dialog(console, bootstrap):
     """`r` on the group in :groups, shift-by -5 over all topics, preview, `y`; the client must
     then read back each partition's old offset minus 5 (clamped at the log start, 0)."""
@@ -370,6 +396,7 @@ def main():
         produce_and_consume(bootstrap)
         topics_view(console)
         groups_view(console)
+        tail_view(console, bootstrap)
         stop_and_start_broker(console, bootstrap)
         reset_offsets_through_dialog(console, bootstrap)
         quit_and_check_closed(console, ports)
