@@ -143,8 +143,8 @@ import Testing
     @Test func jumpPromptsExplainBadInputAndChangeNothing() async throws {
         let (app, view) = messagesApp()
         for (key, input, message) in [
-            ("o", "abc", "Offset must be a number ≥ 0, not abc."),
-            ("o", "7:5", "No partition 7 here: partitions are 0–2."),
+            ("o", "abc", "Offset must be a number >= 0, not abc."),
+            ("o", "7:5", "No partition 7 here: partitions are 0-2."),
             ("o", "x:5", "Partition must be a number, not x."),
             ("o", "", "Give an offset: OFFSET or PARTITION:OFFSET (like 1200 or 2:1200)."),
             ("T", "2024-13-01T00:00:00", "Not a time: 2024-13-01T00:00:00. Use YYYY-MM-DDTHH:MM:SS or epoch ms."),

@@ -31,7 +31,7 @@ public enum TailStart: Sendable, Equatable {
             return .failure(CommandError("Give an offset: OFFSET or PARTITION:OFFSET (like 1200 or 2:1200)."))
         }
         guard let offset = Int64(last), offset >= 0 else {
-            return .failure(CommandError("Offset must be a number ≥ 0, not \(last)."))
+            return .failure(CommandError("Offset must be a number >= 0, not \(last)."))
         }
         guard words.count == 2 else { return .success(.offset(offset, partition: nil)) }
         guard let partition = Int32(words[0]) else {
@@ -39,7 +39,7 @@ public enum TailStart: Sendable, Equatable {
         }
         guard partitions.isEmpty || partitions.contains(partition) else {
             let known = partitions.count == 1 ? "only partition \(partitions[0]) is tailed"
-                : "partitions are \(partitions.first ?? 0)–\(partitions.last ?? 0)"
+                : "partitions are \(partitions.first ?? 0)-\(partitions.last ?? 0)"
             return .failure(CommandError("No partition \(partition) here: \(known)."))
         }
         return .success(.offset(offset, partition: partition))
