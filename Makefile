@@ -50,8 +50,9 @@ bench: build
 	$(MAKE) bench-console
 	$(MAKE) bench-wire
 
-# The console: render time per frame over 10,000 partitions and the idle CPU of the
-# release `wharf console` in tmux (ConsoleBench WHARF [IDLE-SECONDS]).
+# The console: render time per frame over 10,000 partitions, the idle CPU of the release
+# `wharf console` in tmux, and the Messages tail's throughput against an in-process
+# producer's (ConsoleBench WHARF [IDLE-SECONDS]).
 bench-console: build
 	$(SWIFT) build -c release --product ConsoleBench
 	.build/release/ConsoleBench $(BIN)

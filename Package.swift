@@ -116,10 +116,14 @@ let package = Package(
             ],
             path: "Benchmarks/WharfBench"
         ),
-        // `make bench`: console render time per frame, idle CPU of `wharf console` (in tmux).
+        // `make bench`: console render time per frame, idle CPU of `wharf console` (in tmux), tail throughput.
         .executableTarget(
             name: "ConsoleBench",
-            dependencies: ["Console", "BrokerEngine", "LogStore"],
+            dependencies: [
+                "Console", "BrokerEngine", "LogStore", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/ConsoleBench"
         ),
 
