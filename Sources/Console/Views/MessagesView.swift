@@ -102,23 +102,36 @@ public final class MessagesView: TableView {
     private var isWide = true
     static let wideWidth = 110
 
-    override func rows(context: ViewContext) -> [TableRow] { contents(context: context).records.map { row($0, context) } }
+    override func rows(context: ViewContext) -> [TableRow] {
+        contents(context: context).records.map { row($0, timeZone: context.timeZone) }
+    }
+
+    /// The rows made for the ring's last generation, filter and width: a frame asks for them
+    /// three times (selection, table, summary) and a paused or idle tail for many frames, and
+    /// making 5,000 rows is most of a frame's cost (ConsoleBench).
+    private var madeRows: (generation: Int, filter: String, wide: Bool, rows: [TableRow])?
 
     /// Every word of the filter must appear in the key, the value or a header (any case).
     public override func visibleRows(context: ViewContext) -> [TableRow] {
-        let records = contents(context: context).records
+        let contents = contents(context: context)
+        if let made = madeRows, made.generation == contents.generation, made.filter == filterText, made.wide == isWide {
+            return made.rows
+        }
+        let records = contents.records
         let words = filterText.lowercased().split(separator: " ").map(String.init)
-        guard !words.isEmpty else { return records.map { row($0, context) } }
-        return records.filter { record in
+        let timeZone = context.timeZone
+        let rows = words.isEmpty ? records.map { row($0, timeZone: timeZone) } : records.filter { record in
             let haystack = haystack(record)
             return words.allSatisfy { haystack.contains($0) }
-        }.map { row($0, context) }
+        }.map { row($0, timeZone: timeZone) }
+        madeRows = (contents.generation, filterText, isWide, rows)
+        return rows
     }
 
-    private func row(_ record: ConsumedRecord, _ context: ViewContext) -> TableRow {
+    private func row(_ record: ConsumedRecord, timeZone: TimeZone) -> TableRow {
         let wide = isWide
         return TableRow(id: MessageRing.id(record), filterText: "") {
-            let time = MessageFormatting.timestamp(record.timestamp, timeZone: context.timeZone)
+            let time = MessageFormatting.timestamp(record.timestamp, timeZone: timeZone)
             return [
                 [TextSpan("\(record.partition)")],
                 [TextSpan("\(record.offset)")],
