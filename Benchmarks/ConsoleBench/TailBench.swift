@@ -60,6 +60,10 @@ enum TailBench {
                  String(format: "median %6.2f ms  p99 %6.2f ms", median, p99),
                  "target ≤ \(Int(targetMs)) ms: " + (p99 <= targetMs ? "PASS" : "MISS")
                  + " (\(tailed.fullFrames) of \(tailed.frames) frames at 10/s)")
+            if let cpuMedian = tailed.cpuMedianMs, let cpuP99 = tailed.cpuP99Ms {
+                line("  of which CPU on the UI thread (the rest: waiting for a core)",
+                     String(format: "median %6.2f ms  p99 %6.2f ms", cpuMedian, cpuP99), "")
+            }
         } else {
             print("Messages view frame time: not measured: the ring never filled in \(tailed.frames) frames")
         }

@@ -17,6 +17,9 @@ struct TailedRun {
     var fullFrames = 0
     var medianMs: Double?
     var p99Ms: Double?
+    /// The same frames' CPU time on the UI thread (the rest of the wall time was waiting).
+    var cpuMedianMs: Double?
+    var cpuP99Ms: Double?
 
     static func measure(cluster: Cluster, topic: String) throws -> TailedRun {
         let backend = CountingBackend(EmbeddedBackend(cluster: cluster))
@@ -41,18 +44,22 @@ struct TailedRun {
             .start(seconds: TailBench.seconds)
         let before = backend.current
         let start = monotonicSeconds()
-        var times: [Double] = []
+        var times: [Double] = [], cpuTimes: [Double] = []
         while monotonicSeconds() - start < TailBench.seconds {
             let due = start + Double(result.frames) * TailBench.frameIntervalSeconds
             let wait = due - monotonicSeconds()
             if wait > 0 { usleep(UInt32(wait * 1e6)) }
-            let frameStart = monotonicSeconds()
+            let frameStart = monotonicSeconds(), frameCPUStart = threadCPUSeconds()
             app.tick()
             let screen = app.render(size: TailBench.frameSize)
             let elapsedMs = (monotonicSeconds() - frameStart) * 1000
+            let cpuMs = (threadCPUSeconds() - frameCPUStart) * 1000
             precondition(screen.size == TailBench.frameSize)
             result.frames += 1
-            if view.session.ring.count == view.session.ring.capacity { times.append(elapsedMs) }
+            if view.session.ring.count == view.session.ring.capacity {
+                times.append(elapsedMs)
+                cpuTimes.append(cpuMs)
+            }
         }
         result.producer = try pending.wait()
         let after = backend.current
@@ -61,10 +68,15 @@ struct TailedRun {
         result.skippedPerSecond = Double(after.skipped - before.skipped) / elapsed
         result.viewSamplingOneIn = view.session.ring.contents(nowMs: options.clock()).samplingOneIn
         result.fullFrames = times.count
+        func percentile(_ values: [Double], _ fraction: Double) -> Double {
+            let sorted = values.sorted()
+            return sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * fraction).rounded(.up)) - 1))]
+        }
         if !times.isEmpty {
-            let sorted = times.sorted()
-            result.medianMs = sorted[sorted.count / 2]
-            result.p99Ms = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+            result.medianMs = percentile(times, 0.5)
+            result.p99Ms = percentile(times, 0.99)
+            result.cpuMedianMs = percentile(cpuTimes, 0.5)
+            result.cpuP99Ms = percentile(cpuTimes, 0.99)
         }
         return result
     }
