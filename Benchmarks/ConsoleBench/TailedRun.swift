@@ -65,7 +65,9 @@ struct TailedRun {
         let after = backend.current
         let elapsed = monotonicSeconds() - start
         result.receivedPerSecond = Double(after.received - before.received) / elapsed
-        result.skippedPerSecond = Double(after.skipped - before.skipped) / elapsed
+        // Every record produced was either read or skipped; what is left is the tail's lag at
+        // the end, at most one read interval's worth.
+        result.skippedPerSecond = max(0, result.producer.recordsPerSecond - result.receivedPerSecond)
         result.viewSamplingOneIn = view.session.ring.contents(nowMs: options.clock()).samplingOneIn
         result.fullFrames = times.count
         func percentile(_ values: [Double], _ fraction: Double) -> Double {

@@ -26,6 +26,11 @@ public final class TailSession: @unchecked Sendable {
     /// Bytes asked for per read, and how long a read waits for new records.
     static let maxReadBytes = 1 << 20
     static let maxWaitMs = 200
+    /// While following, reads start at most this often: the screen shows ~10 frames a second,
+    /// so reading a busy topic in a tight loop of small reads only took cores from the brokers
+    /// (ConsoleBench: the producer fell to 0.22x of its rate). Paced, a read takes up to
+    /// `maxReadBytes` at once, and a topic faster than that is sampled (the ring keeps the newest).
+    static let followReadIntervalMs: Int64 = 100
     /// Pause between retries when the topic cannot be read (no leader, deleted).
     static let retryMs = 500
 
@@ -140,6 +145,7 @@ struct TailRun: Sendable {
     var resumeAt: [Int32: Int64] = [:]
 
     func loop() async {
+        var lastReadStart = Int64.min / 2
         var positions: [Int32: Int64] = [:]
         var highWatermarks: [Int32: Int64] = [:]
         while !Task.isCancelled, positions.isEmpty {
@@ -156,7 +162,13 @@ struct TailRun: Sendable {
                 await watchWhilePaused(&highWatermarks)
                 continue
             }
-            if skipsAhead { skipAhead(&positions, highWatermarks: highWatermarks) }
+            if skipsAhead {
+                let wait = lastReadStart + TailSession.followReadIntervalMs - monotonicMs()
+                if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
+                guard !Task.isCancelled else { return }
+                lastReadStart = monotonicMs()
+                skipAhead(&positions, highWatermarks: highWatermarks)
+            }
             do {
                 let read = try await backend.readRecords(topic: topic, from: positions, maxBytes: TailSession.maxReadBytes,
                                                          maxWaitMs: TailSession.maxWaitMs)
@@ -290,4 +302,11 @@ struct TailRun: Sendable {
         }
         ring.recordTraffic(arrived: arrived, run: run, nowMs: clock())
     }
+}
+
+/// Milliseconds from a monotonic clock, for pacing (the session's `clock` may be a test's).
+private func monotonicMs() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
 }
