@@ -26,6 +26,7 @@ extension KafkaServer {
         state.withLockedValue { state in
             guard state.listenersCanChange, state.advertised[brokerId] != nil else { return false }
             state.targets[brokerId] = target
+            state.targetChanges[brokerId, default: 0] += 1
             state.gaveUp.remove(brokerId)
             if state.followers[brokerId] == nil {
                 state.followers[brokerId] = Task { await self.followTarget(brokerId) }
@@ -47,7 +48,8 @@ extension KafkaServer {
     }
 
     private enum ListenerStep {
-        case bind(port: Int, group: MultiThreadedEventLoopGroup)
+        /// `change`: which `setListener` call asked for it, so a new one restarts the retries.
+        case bind(port: Int, group: MultiThreadedEventLoopGroup, change: UInt64)
         case close(any Channel, graceful: Bool)
         case done
     }
@@ -58,6 +60,7 @@ extension KafkaServer {
     /// is missed.
     private func followTarget(_ brokerId: Int32) async {
         var failures = 0
+        var failingChange: UInt64?
         while true {
             switch nextStep(brokerId) {
             case .done:
@@ -67,16 +70,20 @@ extension KafkaServer {
                 try? await listener.close()
                 connections.close(brokerId: brokerId, graceful: graceful)
                 logger.info("Broker \(brokerId) stopped: closed its listener on \(address(brokerId))")
-            case .bind(let port, let group):
+            case .bind(let port, let group, let change):
                 guard let failure = await rebind(brokerId, port: port, group: group) else {
                     failures = 0
                     continue
                 }
-                failures += 1
+                failures = change == failingChange ? failures + 1 : 1
+                failingChange = change
                 guard failures < Self.rebindAttempts else {
                     logger.error("Broker \(brokerId) is running but unreachable: \(failure), after \(failures) attempts; stop and start it to try again")
-                    state.withLockedValue { _ = $0.gaveUp.insert(brokerId) }
-                    continue  // The next step retires the follower, unless a new target came.
+                    // Unless a start or stop came meanwhile: then the next step follows it.
+                    state.withLockedValue { state in
+                        if state.targetChanges[brokerId] == change { state.gaveUp.insert(brokerId) }
+                    }
+                    continue
                 }
                 logger.error("Broker \(brokerId) started but its listener did not: \(failure); retrying")
                 // Cancelled at shutdown: the next step sees it and ends.
@@ -90,7 +97,9 @@ extension KafkaServer {
             if state.listenersCanChange, let target = state.targets[brokerId], let group = state.group {
                 switch (target, state.listeners[brokerId]) {
                 case (.open, nil) where !state.gaveUp.contains(brokerId):
-                    if let port = state.advertised[brokerId]?.port { return .bind(port: port, group: group) }
+                    if let port = state.advertised[brokerId]?.port {
+                        return .bind(port: port, group: group, change: state.targetChanges[brokerId, default: 0])
+                    }
                 case (.closed(let graceful), let listener?):
                     state.listeners[brokerId] = nil
                     return .close(listener, graceful: graceful)

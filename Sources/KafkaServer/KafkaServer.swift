@@ -39,6 +39,8 @@ public final class KafkaServer: Sendable {
         var shutdown: Task<Void, Never>?
         /// What each broker's listener should do, when told (otherwise: listen).
         var targets: [Int32: ListenerTarget] = [:]
+        /// How many times each broker's target was set, to tell a new start from a retry.
+        var targetChanges: [Int32: UInt64] = [:]
         /// Brokers whose listener could not be reopened; left closed until told again.
         var gaveUp: Set<Int32> = []
         /// The task moving each broker's listener to its target, while one runs.
