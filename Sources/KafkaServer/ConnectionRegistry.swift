@@ -20,11 +20,6 @@ final class ConnectionRegistry: Sendable {
         var refusedBrokers: Set<Int32> = []
     }
 
-    /// How long a stopped broker's connections may take to finish the request in flight
-    /// before they are closed regardless (the broker completes its waiting requests as it
-    /// stops, but a group coordinator's wait can be long).
-    static let drainTimeout = TimeAmount.seconds(2)
-
     private let state = NIOLockedValueBox(State())
 
     /// Records a newly accepted connection to `brokerId` and gives it an id, or returns nil
@@ -77,7 +72,7 @@ final class ConnectionRegistry: Sendable {
     /// Closes `brokerId`'s connections without waiting. `graceful`: each first answers the
     /// request it is handling (dropping the ones queued behind it), within `drainTimeout`;
     /// otherwise they close at once, as a killed broker's sockets do.
-    func close(brokerId: Int32, graceful: Bool) {
+    func close(brokerId: Int32, graceful: Bool, drainTimeout: TimeAmount) {
         let channels = state.withLockedValue { state in
             state.open.values.filter { $0.brokerId == brokerId }.map(\.channel)
         }
@@ -87,7 +82,7 @@ final class ConnectionRegistry: Sendable {
                 continue
             }
             channel.pipeline.fireUserInboundEventTriggered(KafkaConnectionHandler.DrainAndClose())
-            let deadline = channel.eventLoop.scheduleTask(in: Self.drainTimeout) { channel.close(promise: nil) }
+            let deadline = channel.eventLoop.scheduleTask(in: drainTimeout) { channel.close(promise: nil) }
             channel.closeFuture.whenComplete { _ in deadline.cancel() }
         }
     }

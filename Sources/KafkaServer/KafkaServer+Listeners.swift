@@ -68,7 +68,7 @@ extension KafkaServer {
             case .close(let listener, let graceful):
                 connections.refuse(brokerId: brokerId)
                 try? await listener.close()
-                connections.close(brokerId: brokerId, graceful: graceful)
+                connections.close(brokerId: brokerId, graceful: graceful, drainTimeout: configuration.drainTimeout)
                 logger.info("Broker \(brokerId) stopped: closed its listener on \(address(brokerId))")
             case .bind(let port, let group, let change):
                 guard let failure = await rebind(brokerId, port: port, group: group) else {

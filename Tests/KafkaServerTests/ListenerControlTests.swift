@@ -52,7 +52,8 @@ import Testing
 
     @Test func aGracefulCloseAnswersTheRequestInFlightFirst() async throws {
         let dispatcher = GatedDispatcher()
-        try await withServer(brokerIds: [1], dispatcher: dispatcher) { server in
+        // Longer than a loaded machine can take between the close and the release below.
+        try await withServer(brokerIds: [1], dispatcher: dispatcher, configure: { $0.drainTimeout = .seconds(60) }) { server in
             let client = try await TestClient.connect(port: server.port())
             try await client.send(requests: [request(.echo, correlationId: 1), request(.echo, correlationId: 2)])
             try await poll("the first request to be dispatched") { dispatcher.started == 1 ? true : nil }
@@ -64,6 +65,19 @@ import Testing
             try await client.waitUntilClosed()
             #expect(client.framesSoFar.map { TestResponse(decoding: $0).correlationId } == [1],
                     "the request in flight is answered; the one queued behind it is dropped")
+        }
+    }
+
+    @Test func aGracefulCloseGivesUpWaitingAfterTheDrainTimeout() async throws {
+        let dispatcher = GatedDispatcher()
+        try await withServer(brokerIds: [1], dispatcher: dispatcher, configure: { $0.drainTimeout = .milliseconds(100) }) { server in
+            let client = try await TestClient.connect(port: server.port())
+            try await client.send(requests: [request(.echo, correlationId: 1)])
+            try await poll("the request to be dispatched") { dispatcher.started == 1 ? true : nil }
+            server.setListener(1, .closed(graceful: true))
+            try await client.waitUntilClosed()
+            #expect(client.framesSoFar.isEmpty)
+            dispatcher.release(1)
         }
     }
 
