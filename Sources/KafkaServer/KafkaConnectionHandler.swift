@@ -18,6 +18,9 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Sent when the connection's broker stops: answer the request being handled, then close.
+    struct DrainAndClose: Sendable {}
+
     struct Limits: Sendable {
         var maxQueuedRequests: Int
         var maxQueuedBytes: Int
@@ -41,6 +44,9 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private var readHeldBack = false
     /// Set once the connection is closing or closed: nothing more is read, dispatched or written.
     private var closing = false
+    /// Set once the broker has stopped: nothing more is read or dispatched, and the
+    /// connection closes after the response being made.
+    private var draining = false
     /// The last response written, so `.close` can wait for it to reach the socket.
     private var lastWrite: EventLoopFuture<Void>?
 
@@ -65,7 +71,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !closing else { return }
+        guard !closing, !draining else { return }
         let frame = unwrapInboundIn(data)
         waiting.append(frame)
         queuedCount += 1
@@ -88,6 +94,17 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         stop()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is DrainAndClose else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard !closing else { return }
+        draining = true
+        waiting.removeAll()
+        if !dispatching { closeAfterWrites(context: context) }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
         case let frameError as KafkaFrameError:
@@ -104,7 +121,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if closing { return }
+        if closing || draining { return }
         if queueIsFull {
             readHeldBack = true
         } else {
@@ -119,7 +136,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     }
 
     private func dispatchNext(context: ChannelHandlerContext) {
-        guard !closing, !dispatching, context.channel.isWritable, let frame = waiting.popFirst() else { return }
+        guard !closing, !draining, !dispatching, context.channel.isWritable, let frame = waiting.popFirst() else { return }
         dispatching = true
         let promise = context.eventLoop.makePromise(of: KafkaResponseAction.self)
         let dispatcher = self.dispatcher
@@ -146,6 +163,10 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         case .noResponse:
             break
         case .close:
+            closeAfterWrites(context: context)
+            return
+        }
+        if draining {
             closeAfterWrites(context: context)
             return
         }

@@ -16,24 +16,40 @@ import NIOPosix
 /// The server owns one `MultiThreadedEventLoopGroup` (a thread per core), made by `bind()`
 /// and stopped by `shutdown()`, which must be called once the server has bound.
 ///
+/// Each broker's listener can be closed and opened again on the same port while the server
+/// runs (`setListener(_:_:)`), so that it follows its broker (`serve(cluster:…)`).
+///
 /// Thread-safe. `bind()` and `start(dispatcher:)` are called once each, in that order;
 /// `shutdown()` any time, any number of times.
 public final class KafkaServer: Sendable {
     public let configuration: KafkaServerConfiguration
-    private let logger: Logger
-    private let connections = ConnectionRegistry()
+    let logger: Logger
+    let connections = ConnectionRegistry()
     private let dispatches = DispatchTracker()
-    private let state = NIOLockedValueBox(State())
+    let state = NIOLockedValueBox(State())
 
-    private enum Phase { case created, binding, bound, serving, shutDown }
+    enum Phase { case created, binding, bound, serving, shutDown }
 
-    private struct State {
+    struct State {
         var phase = Phase.created
         var group: MultiThreadedEventLoopGroup?
         var listeners: [Int32: any Channel] = [:]
         var advertised: [Int32: (host: String, port: Int)] = [:]
         var dispatcher: (any KafkaRequestDispatching)?
         var shutdown: Task<Void, Never>?
+        /// What each broker's listener should do, when told (otherwise: listen).
+        var targets: [Int32: ListenerTarget] = [:]
+        /// How many times each broker's target was set, to tell a new start from a retry.
+        var targetChanges: [Int32: UInt64] = [:]
+        /// Brokers whose listener could not be reopened; left closed until told again.
+        var gaveUp: Set<Int32> = []
+        /// The task moving each broker's listener to its target, while one runs.
+        var followers: [Int32: Task<Void, Never>] = [:]
+        /// Run once at shutdown (subscriptions to end).
+        var shutdownHooks: [@Sendable () -> Void] = []
+
+        /// Listeners may open and close only between binding and shutdown.
+        var listenersCanChange: Bool { phase == .bound || phase == .serving }
     }
 
     public init(configuration: KafkaServerConfiguration, logger: Logger = Logger(label: "wharf.server")) {
@@ -118,8 +134,22 @@ public final class KafkaServer: Sendable {
             return Array(state.listeners.values)
         }
         for listener in listeners {
-            try await listener.setOption(ChannelOptions.autoRead, value: true).get()
+            do {
+                try await listener.setOption(ChannelOptions.autoRead, value: true).get()
+            } catch where !listener.isActive {
+                // Its broker stopped meanwhile; it will accept when it is reopened.
+            }
         }
+    }
+
+    /// Runs `hook` when the server shuts down (at once if it has already).
+    func onShutdown(_ hook: @escaping @Sendable () -> Void) {
+        let late = state.withLockedValue { state -> Bool in
+            guard state.shutdown == nil else { return true }
+            state.shutdownHooks.append(hook)
+            return false
+        }
+        if late { hook() }
     }
 
     // MARK: Stopping
@@ -139,6 +169,15 @@ public final class KafkaServer: Sendable {
     }
 
     private func stopEverything() async {
+        let (hooks, followers) = state.withLockedValue { state in
+            defer { state.shutdownHooks = [] }
+            return (state.shutdownHooks, Array(state.followers.values))
+        }
+        for hook in hooks { hook() }
+        // A listener being reopened is closed by its follower once bound; one waiting to
+        // retry stops waiting. Either way, before the event loops stop.
+        for follower in followers { follower.cancel() }
+        for follower in followers { await follower.value }
         let (listeners, group) = state.withLockedValue { state in
             defer { state.listeners = [:] }
             return (Array(state.listeners.values), state.group)
@@ -152,8 +191,10 @@ public final class KafkaServer: Sendable {
 
     // MARK: Connections
 
-    private func bootstrap(group: MultiThreadedEventLoopGroup, brokerId: Int32) -> ServerBootstrap {
+    func bootstrap(group: MultiThreadedEventLoopGroup, brokerId: Int32) -> ServerBootstrap {
         ServerBootstrap(group: group)
+            // Lets a stopped broker's listener bind its port again at once, though the
+            // port's last connections are still in TIME_WAIT.
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: configuration.listenBacklog)
             // Accepting starts in start(dispatcher:).
@@ -169,7 +210,7 @@ public final class KafkaServer: Sendable {
     /// that dispatches. Throwing closes the connection.
     private func setUpConnection(_ channel: any Channel, brokerId: Int32) throws {
         guard let dispatcher = state.withLockedValue({ $0.phase == .serving ? $0.dispatcher : nil }),
-              let connectionId = connections.register(channel)
+              let connectionId = connections.register(channel, brokerId: brokerId)
         else { throw KafkaServerError.invalidState("the server is not serving") }
         let connection = KafkaConnectionInfo(brokerId: brokerId, peer: channel.remoteAddress?.hostAndPort ?? "unknown",
                                              connectionId: connectionId)

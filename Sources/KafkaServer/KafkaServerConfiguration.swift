@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Where and how the wire server listens.
 public struct KafkaServerConfiguration: Sendable {
     /// The brokers to listen for, one listener each; broker `brokerIds[i]` listens on
@@ -19,6 +21,10 @@ public struct KafkaServerConfiguration: Sendable {
     public var maxQueuedBytes: Int = 100 << 20
     /// `socket.listen.backlog.size`: connections the kernel queues before they are accepted.
     public var listenBacklog: Int32 = 50
+    /// When a broker stops with a controlled shutdown, how long each of its connections may
+    /// take to answer the request it is handling before it is closed regardless. Its waiting
+    /// requests complete as it stops, but a group coordinator's wait can be long.
+    public var drainTimeout: TimeAmount = .seconds(2)
 
     public init(brokerIds: [Int32]) {
         self.brokerIds = brokerIds

@@ -5,7 +5,8 @@ import WharfTestSupport
 /// The real `wharf console` in tmux, driven by Tests/e2e/console_e2e.py with a real Kafka
 /// client (confluent-kafka) against its listeners: the screens after `:topics`, `:groups`
 /// and `:brokers`, a broker stopped with `s` (leadership moves, as the client's metadata
-/// shows), and quitting closes the listeners. `make test` provides the venv (WHARF_PYTHON)
+/// shows, and its port refuses connections until `s` starts it again), and quitting closes
+/// the listeners. `make test` provides the venv (WHARF_PYTHON)
 /// and tmux (scripts/install-deps.sh); under CI the suite must run.
 @Suite(.serialized, .enabled(if: E2EScript.canRun || ProcessInfo.processInfo.environment["CI"] != nil,
                              "needs tmux and WHARF_PYTHON (make test provides both)"))

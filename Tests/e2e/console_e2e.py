@@ -1,8 +1,8 @@
 """The real `wharf console` in tmux with a real Kafka client (confluent-kafka) against its
 listeners: the console's screens (:topics, :groups, :tail, :brokers) must show what the client
 did, and what the operator does on the screen (stop a broker, reset a group's offsets through
-the dialog) must be what the client then sees (metadata, committed offsets). Quitting must
-close the listeners.
+the dialog) must be what the client then sees (metadata, committed offsets; a stopped broker's
+port refuses connections until it is started again). Quitting must close the listeners.
 
 Usage: console_e2e.py WHARF_BINARY
 Run by Tests/E2ETests (`make test`) with the venv's python (WHARF_PYTHON). Prints a log;
@@ -270,7 +270,18 @@ def leaders(bootstrap):
     return {p.id: p.leader for p in metadata.topics[TOPIC].partitions.values()}, set(metadata.brokers)
 
 
-def stop_and_start_broker(console, bootstrap):
+def accepts_connections(port):
+    """Whether something listens on 127.0.0.1:`port`: False when the connection is refused."""
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        try:
+            probe.connect(("127.0.0.1", port))
+        except ConnectionRefusedError:
+            return False
+        return True
+
+
+def stop_and_start_broker(console, bootstrap, ports):
     by_partition, _ = leaders(bootstrap)
     victim = max(set(by_partition.values()), key=lambda b: (list(by_partition.values()).count(b), -b))
     check(victim in (1, 2, 3), f"no broker leads {TOPIC}: {by_partition}")
@@ -292,11 +303,21 @@ def stop_and_start_broker(console, bootstrap):
             and victim not in brokers and by_partition
     moved_to = wait_for(moved, 30, f"the client's metadata to move leadership off broker {victim}")
     log(f"client metadata: broker {victim} gone, leaders {moved_to}")
+    # As a real cluster's stopped broker: its port refuses connections; the others serve.
+    wait_for(lambda: not accepts_connections(ports[victim]), 10,
+             f"broker {victim}'s port {ports[victim]} to refuse connections")
+    others = [port for broker, port in ports.items() if broker != victim]
+    check(all(accepts_connections(port) for port in others), f"the running brokers' ports {others} refuse connections")
+    log(f"broker {victim}'s port {ports[victim]} refuses connections; ports {others} accept")
 
     console.type("s")  # a stopped broker starts without a question
     console.wait_screen(lambda s: row_with(s, str(victim), "up") and "brokers 3/3" in s, 60, f"broker {victim} up again")
     wait_for(lambda: victim in leaders(bootstrap)[1], 30, f"broker {victim} back in the client's metadata")
-    log(f"broker {victim} started again: up on screen and in the client's metadata")
+    wait_for(lambda: accepts_connections(ports[victim]), 10, f"broker {victim}'s port {ports[victim]} to accept again")
+    # Asked on the started broker's own port only, the client must get the whole cluster.
+    _, seen = leaders(f"127.0.0.1:{ports[victim]}")
+    check(seen == {1, 2, 3}, f"metadata from broker {victim}'s port lists brokers {seen}")
+    log(f"broker {victim} started again: up on screen, in the client's metadata, answering on port {ports[victim]}")
 
 
 def tail_view(console, bootstrap):
@@ -364,12 +385,7 @@ def quit_and_check_closed(console, ports):
     dead = console.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead}").strip()
     check(dead == "1", f"the pane's command is still running (pane_dead={dead})")
     for broker, port in ports.items():
-        with socket.socket() as probe:
-            probe.settimeout(2)
-            try:
-                probe.connect(("127.0.0.1", port))
-            except ConnectionRefusedError:
-                continue
+        if accepts_connections(port):
             raise Failure(f"broker {broker}'s listener on port {port} still accepts connections after quitting")
     log(f"quit: exit status 0, listeners {sorted(ports.values())} refuse connections")
 
@@ -397,7 +413,7 @@ def main():
         topics_view(console)
         groups_view(console)
         tail_view(console, bootstrap)
-        stop_and_start_broker(console, bootstrap)
+        stop_and_start_broker(console, bootstrap, ports)
         reset_offsets_through_dialog(console, bootstrap)
         quit_and_check_closed(console, ports)
         log("PASS")

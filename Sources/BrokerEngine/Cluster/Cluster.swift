@@ -33,6 +33,10 @@ public final class Cluster: @unchecked Sendable {
     /// The next run of each periodic task, by name.
     private let timers = NIOLockedValueBox([String: any Cancellable]())
     private let closed = NIOLockedValueBox(false)
+    /// Serialises broker starts and stops, so that two can't race on one broker and their
+    /// events reach `brokerObservers` in the order they happened.
+    private let lifecycleLock = NIOLock()
+    let brokerObservers = BrokerLifecycleObservers()
     private var subscription: (any Cancellable)?
 
     /// Opens the cluster's data directory (replaying the controller's metadata log and
@@ -86,7 +90,20 @@ public final class Cluster: @unchecked Sendable {
     /// controller (which unfences it and may give it leaderships back), and it starts
     /// following the partitions it hosts.
     public func startBroker(_ id: Int32) throws {
-        guard broker(id) == nil else { return }
+        try withBrokerLifecycle {
+            guard broker(id) == nil else { return }
+            try makeBroker(id)
+            brokerObservers.notify(.started(id))
+        }
+    }
+
+    /// Runs `body` while no broker starts or stops.
+    func withBrokerLifecycle<T>(_ body: () throws -> T) rethrows -> T {
+        try lifecycleLock.withLock(body)
+    }
+
+    /// `startBroker`'s work, with the lifecycle lock held.
+    private func makeBroker(_ id: Int32) throws {
         let controller = self.controller
         let broker = try Broker(
             id: id, dataDirectory: options.dataDirectory, config: options.replication, scheduler: scheduler, clock: clock,
@@ -120,11 +137,15 @@ public final class Cluster: @unchecked Sendable {
     /// logs are closed with checkpoints. Otherwise it is killed: it stops at once and the
     /// controller fences it, so its partitions elect new leaders from their ISR.
     public func stopBroker(_ id: Int32, controlled: Bool = true) throws {
-        guard let broker = broker(id) else { return }
-        if controlled { try controller.controlledShutdown(id) }
-        brokers.withLockedValue { _ = $0.removeValue(forKey: id) }
-        broker.stop(clean: controlled)
-        if !controlled { try controller.fenceBroker(id) }
+        try withBrokerLifecycle {
+            guard let broker = broker(id) else { return }
+            if controlled { try controller.controlledShutdown(id) }
+            brokers.withLockedValue { _ = $0.removeValue(forKey: id) }
+            // As a Kafka broker shuts its socket server down before its logs.
+            brokerObservers.notify(.stopped(id, controlled: controlled))
+            broker.stop(clean: controlled)
+            if !controlled { try controller.fenceBroker(id) }
+        }
     }
 
     /// Stops every broker cleanly and closes the controller. The cluster can't be used after.
