@@ -158,7 +158,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Shared by the test targets: process launches serialised across the whole run.
+        // Shared by the test targets: ChildProcess (posix_spawn; not Foundation's Process), spawns serialised across the whole run.
         .target(name: "WharfTestSupport", path: "Tests/WharfTestSupport"),
         // Real Kafka clients (kcat, confluent-kafka, kafka-python) against an in-process cluster.
         .testTarget(

@@ -12,21 +12,10 @@ import WharfTestSupport
     }
 
     func wharf(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tmux.wharf)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try ProcessLaunch.run(process)
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let process = try ChildProcess(Tmux.wharf, arguments, stdin: .null, stdout: .pipe, stderr: .pipe)
+        if !process.wait(timeout: 30) { process.kill() }
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                      stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return Output(status: process.terminationStatus, stdout: process.stdoutText, stderr: process.stderrText)
     }
 
     @Test func helpListsTheOptions() throws {

@@ -148,40 +148,21 @@ final class Tmux {
 
     @discardableResult
     private func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-u", "-f", config, "-L", socket] + arguments
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let client = try ChildProcess("/usr/bin/env", ["tmux", "-u", "-f", config, "-L", socket] + arguments,
+                                      stdin: .null, stdout: .pipe, stderr: .null)
+        client.waitUntilExit()
+        return client.stdoutText
     }
 
-    /// The first command starts the server, which daemonizes keeping the descriptors it
-    /// inherited; Foundation's `Process` would then wait for the server instead of the
-    /// client (it watches a descriptor the child inherits). So it is spawned directly, with
-    /// /dev/null for standard input and output, and reaped with `waitpid`.
     private static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// The first command starts the server, which daemonizes keeping the descriptors it
+    /// inherited; a pipe there would stay open after the client exits. So the client gets
+    /// /dev/null for standard input, output and error, and only the client is waited for.
     private func startServer(_ arguments: [String]) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in 0...2 {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        let argv = (["/usr/bin/env", "tmux", "-u", "-f", config, "-L", socket] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = ProcessLaunch.withLock { posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp) }
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let client = try ChildProcess("/usr/bin/env", ["tmux", "-u", "-f", config, "-L", socket] + arguments,
+                                      stdin: .null, stdout: .null, stderr: .null)
+        client.waitUntilExit()
     }
 }
 

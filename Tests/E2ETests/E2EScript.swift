@@ -45,36 +45,21 @@ struct E2EScript {
     /// Blocking: call from a dedicated thread (see `run()`), never from the cooperative pool.
     func runBlocking() throws -> Outcome {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-e2e-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: outputPath.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath.path])
-        }
         defer { try? FileManager.default.removeItem(at: outputPath) }
-        let output = try FileHandle(forWritingTo: outputPath)
-        defer { try? output.close() }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python!)
-        process.arguments = ["-u", Self.packageRoot.appendingPathComponent("Tests/e2e/\(name)").path] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess(Self.python!, ["-u", Self.packageRoot.appendingPathComponent("Tests/e2e/\(name)").path] + arguments,
+                                       stdin: .null, stdout: .file(outputPath.path), stderr: .stdout)
 
         // SIGTERM first (the script cleans up its tmux server on it), SIGKILL if it lingers.
-        let timedOut = LockedFlag()
-        let watchdog = DispatchWorkItem {
-            guard process.isRunning else { return }
-            timedOut.set()
+        var timedOut = false
+        if !process.wait(timeout: timeoutSeconds) {
+            timedOut = true
             process.terminate()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 10) {
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            }
+            if !process.wait(timeout: 10) { process.kill() }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: watchdog)
         process.waitUntilExit()
-        watchdog.cancel()
         let text = (try? String(contentsOf: outputPath, encoding: .utf8)) ?? ""
-        return Outcome(status: process.terminationStatus, output: text, timedOut: timedOut.isSet)
+        return Outcome(status: process.terminationStatus, output: text, timedOut: timedOut)
     }
 
     func run() async throws -> Outcome {
@@ -84,12 +69,4 @@ struct E2EScript {
             }.start()
         }
     }
-}
-
-/// A flag set from the watchdog's queue and read after the process exited.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }

@@ -29,29 +29,26 @@ struct ScenarioRunner {
 
     /// Blocking: call from a dedicated thread (see `run()`), never from the cooperative pool.
     func runBlocking() throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python!)
-        process.arguments = ["-u", Self.interopDirectory.appendingPathComponent(script).path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = Self.interopDirectory.path
-        process.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess(Self.python!, ["-u", Self.interopDirectory.appendingPathComponent(script).path] + arguments,
+                                       environment: environment, stdin: .pipe, stdout: .pipe, stderr: .stdout)
 
-        let deadline = DispatchTime.now() + timeoutSeconds
-        var timedOut = false
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
+        // The time limit: SIGTERM (and SIGKILL if that is ignored for 10 s). Its wait also
+        // ends the output once the script exited, so the reading loop below ends.
+        let timeoutSeconds = self.timeoutSeconds
+        Thread.detachNewThread {
+            if !process.wait(timeout: timeoutSeconds) {
+                process.terminate()
+                if !process.wait(timeout: 10) { process.kill() }
+            }
+        }
 
         var log: [String] = [], notes: [String] = []
         var pending = Data()
-        let reader = stdout.fileHandleForReading
-        while true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
+        var consumed = 0
+        while let chunk = process.readStdout(from: consumed) {
+            consumed += chunk.count
             pending.append(chunk)
             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
@@ -61,16 +58,15 @@ struct ScenarioRunner {
                     if command.hasPrefix("note ") { notes.append(String(command.dropFirst(5))) }
                     let reply = command.hasPrefix("note ") ? "ok" : onCommand(command)
                     log.append("[harness] \(command) → \(reply)")
-                    stdin.fileHandleForWriting.write(Data((reply + "\n").utf8))
+                    try? process.writeInput(Data((reply + "\n").utf8))
                 } else {
                     log.append(line)
                 }
             }
         }
         process.waitUntilExit()
-        watchdog.cancel()
-        if process.terminationReason == .uncaughtSignal { timedOut = true }
-        return Outcome(status: process.terminationStatus, log: log, notes: notes, timedOut: timedOut)
+        process.closeInput()
+        return Outcome(status: process.terminationStatus, log: log, notes: notes, timedOut: process.terminatedBySignal)
     }
 
     func run() async throws -> Outcome {

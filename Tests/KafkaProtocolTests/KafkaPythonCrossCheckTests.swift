@@ -17,20 +17,12 @@ enum InteropPython {
 
     /// Runs the cross-check script and returns its stdout; fails the test on a non-zero exit.
     static func run(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = [script] + arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try ProcessLaunch.run(process)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        let process = try ChildProcess(path, [script] + arguments, stdout: .pipe, stderr: .pipe)
         process.waitUntilExit()
+        let output = process.stdoutData
         try #require(
-            process.terminationStatus == 0,
-            "\(path) \(arguments.first ?? "") failed: \(String(decoding: errors, as: UTF8.self))")
+            process.terminationReason == .exited(0),
+            "\(path) \(arguments.first ?? "") failed: \(process.stderrText)")
         return output
     }
 }

@@ -20,23 +20,9 @@ import WharfTestSupport
         return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
     }
 
-    /// Lines the child printed, collected off the pipe's reader thread.
-    final class Acknowledgements: @unchecked Sendable {
-        private let lock = NSLock()
-        private var textStorage = ""
-        func add(_ data: Data) {
-            lock.lock(); defer { lock.unlock() }
-            textStorage += String(decoding: data, as: UTF8.self)
-        }
-        var text: String {
-            lock.lock(); defer { lock.unlock() }
-            return textStorage
-        }
-        /// Complete lines that are offsets.
-        var offsets: [Int64] {
-            let text = self.text
-            return text.split(separator: "\n", omittingEmptySubsequences: true).dropLast(text.hasSuffix("\n") ? 0 : 1).compactMap { Int64($0) }
-        }
+    /// Complete lines of the writer's output that are offsets.
+    static func offsets(_ text: String) -> [Int64] {
+        text.split(separator: "\n", omittingEmptySubsequences: true).dropLast(text.hasSuffix("\n") ? 0 : 1).compactMap { Int64($0) }
     }
 
     @Test(arguments: [(200, 0), (400, 3), (700, 11)])
@@ -44,29 +30,20 @@ import WharfTestSupport
         let directory = TemporaryDirectory("crash")
         defer { directory.remove() }
         let logPath = directory.file("crash-0")
-        let process = Process()
-        process.executableURL = try Self.writerBinary()
-        process.arguments = [logPath]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        let acks = Acknowledgements()
-        pipe.fileHandleForReading.readabilityHandler = { handle in acks.add(handle.availableData) }
-        try ProcessLaunch.run(process)
+        let writer = try ChildProcess(try Self.writerBinary().path, [logPath], stdout: .pipe, stderr: .null)
         defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-            pipe.fileHandleForReading.readabilityHandler = nil
+            writer.kill()
+            writer.waitUntilExit()
         }
         let deadline = Date().addingTimeInterval(20)
-        while acks.offsets.count < acknowledgements && Date() < deadline && process.isRunning {
+        while Self.offsets(writer.stdoutText).count < acknowledgements && Date() < deadline && writer.isRunning {
             usleep(5_000)
         }
         usleep(useconds_t(extraDelayMs * 1000))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        pipe.fileHandleForReading.readabilityHandler = nil
-        let acknowledged = acks.offsets
-        #expect(process.terminationReason == .uncaughtSignal)
+        writer.kill()
+        writer.waitUntilExit()
+        let acknowledged = Self.offsets(writer.stdoutText)
+        #expect(writer.terminationReason == .signalled(SIGKILL))
         try #require(acknowledged.count >= acknowledgements, "writer acknowledged only \(acknowledged.count) appends in 20 s")
 
         let log = try PartitionLog.open(directory: logPath, topicPartition: TopicPartition(topic: "crash", partition: 0),
@@ -95,26 +72,14 @@ import WharfTestSupport
         let directory = TemporaryDirectory("efbig")
         defer { directory.remove() }
         let logPath = directory.file("crash-0")
-        let process = Process()
-        process.executableURL = try Self.writerBinary()
-        process.arguments = ["--file-size-limit", "5000", logPath]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        let acks = Acknowledgements()
-        pipe.fileHandleForReading.readabilityHandler = { handle in acks.add(handle.availableData) }
-        try ProcessLaunch.run(process)
+        let writer = try ChildProcess(try Self.writerBinary().path, ["--file-size-limit", "5000", logPath], stdout: .pipe, stderr: .null)
         defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-            pipe.fileHandleForReading.readabilityHandler = nil
+            writer.kill()
+            writer.waitUntilExit()
         }
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        try #require(!process.isRunning, "writer did not finish in 20 s")
-        usleep(50_000)
-        pipe.fileHandleForReading.readabilityHandler = nil
-        let output = acks.text
-        #expect(process.terminationStatus == 0, "\(output)")
+        try #require(writer.wait(timeout: 20), "writer did not finish in 20 s")
+        let output = writer.stdoutText
+        #expect(writer.terminationReason == .exited(0), "\(output)")
         #expect(output.contains("failed: pwrite failed") && output.contains("errno 27"), "\(output)")   // EFBIG
         // The failed append was cut back: the size is a whole number of batches below the limit.
         let leoLine = try #require(output.split(separator: "\n").first { $0.hasPrefix("leo ") })

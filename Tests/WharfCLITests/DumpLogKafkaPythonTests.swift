@@ -20,12 +20,9 @@ struct DumpLogKafkaPythonTests {
     @Test func dumpsEveryCodecKafkaPythonWrites() throws {
         let dir = try TemporaryDirectory()
         let script = WharfBinary.packageRoot.appendingPathComponent("Tests/interop/recordbatch_crosscheck.py").path
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: InteropPython.path)
-        writer.arguments = [script, "write", dir.url.path]
-        try ProcessLaunch.run(writer)
+        let writer = try ChildProcess(InteropPython.path, [script, "write", dir.url.path], stdout: .inherit, stderr: .inherit)
         writer.waitUntilExit()
-        try #require(writer.terminationStatus == 0, "kafka-python could not write its batches")
+        try #require(writer.terminationReason == .exited(0), "kafka-python could not write its batches")
 
         // One segment holding kafka-python's batches back to back, as a broker would store them.
         var segment = Data()

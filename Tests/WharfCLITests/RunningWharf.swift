@@ -11,32 +11,20 @@ final class RunningWharf: @unchecked Sendable {
         var description: String { "timed out waiting for \(what); stderr so far:\n\(stderr)" }
     }
 
-    private let process = Process()
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
+    private let process: ChildProcess
 
     init(_ arguments: [String]) throws {
-        process.executableURL = WharfBinary.url
-        process.arguments = arguments
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle, isError: false) }
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.collect(handle, isError: true) }
-        try ProcessLaunch.run(process)
+        process = try ChildProcess(WharfBinary.url.path, arguments, stdout: .pipe, stderr: .pipe)
     }
 
     deinit {
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.kill()
+        process.waitUntilExit()
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
-    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    var pid: Int32 { process.pid }
+    var stdout: String { process.stdoutText }
+    var stderr: String { process.stderrText }
     var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
 
     /// Waits until standard output holds at least `count` lines.
@@ -44,6 +32,8 @@ final class RunningWharf: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while stdoutLines.count < count {
             guard process.isRunning || stdoutLines.count >= count else {
+                process.waitUntilExit()   // all of its output
+                if stdoutLines.count >= count { break }
                 throw Timeout(what: "\(count) lines (wharf exited with \(process.terminationStatus))", stderr: stderr)
             }
             guard Date() < deadline else { throw Timeout(what: "\(count) lines", stderr: stderr) }
@@ -52,24 +42,13 @@ final class RunningWharf: @unchecked Sendable {
         return Array(stdoutLines.prefix(count))
     }
 
-    func send(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
+    func send(_ signal: Int32) { process.send(signal) }
 
     /// Waits for the process to exit and returns its exit status, or nil if it is still
     /// running after `timeout` (or was killed by a signal).
     func waitForExit(timeout: TimeInterval) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        guard !process.isRunning, process.terminationReason == .exit else { return nil }
-        return process.terminationStatus
-    }
-
-    private func collect(_ handle: FileHandle, isError: Bool) {
-        let data = handle.availableData
-        if data.isEmpty {
-            handle.readabilityHandler = nil
-            return
-        }
-        lock.withLock { isError ? err.append(data) : out.append(data) }
+        guard process.wait(timeout: timeout), case .exited(let status) = process.terminationReason else { return nil }
+        return status
     }
 }
 

@@ -26,30 +26,14 @@ enum WharfBinary {
 
     /// Runs with a bounded wait: a hung binary is killed and reported, never waited on forever.
     static func run(_ arguments: [String], timeout: TimeInterval = 30) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try ProcessLaunch.run(process)
-        // Drain both pipes while it runs so a large dump can't block on a full pipe.
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        // Both pipes are drained while it runs, so a large dump can't block on a full pipe.
+        let process = try ChildProcess(url.path, arguments, stdout: .pipe, stderr: .pipe)
+        if !process.wait(timeout: timeout) {
             process.terminate()
-            kill(process.processIdentifier, SIGKILL)
+            process.kill()
         }
         process.waitUntilExit()
-        group.wait()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: process.stdoutText, stderr: process.stderrText)
     }
 }
 

@@ -34,34 +34,13 @@ final class ServedWharf {
 enum ClientCLI {
     /// Like `WharfBinary.run`, with standard input fed from `input` (closed at its end).
     static func run(_ arguments: [String], input: String?, timeout: TimeInterval = 60) throws -> WharfBinary.Result {
-        let process = Process()
-        process.executableURL = WharfBinary.url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try ProcessLaunch.run(process)
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let writer = stdin.fileHandleForWriting
-        DispatchQueue.global().async {
-            if let input { try? writer.write(contentsOf: Data(input.utf8)) }
-            try? writer.close()
-        }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        let process = try ChildProcess(WharfBinary.url.path, arguments, stdin: .data(Data((input ?? "").utf8)),
+                                       stdout: .pipe, stderr: .pipe)
+        if !process.wait(timeout: timeout) {
             process.terminate()
-            kill(process.processIdentifier, SIGKILL)
+            process.kill()
         }
         process.waitUntilExit()
-        group.wait()
-        return WharfBinary.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                  stderr: String(decoding: errData, as: UTF8.self))
+        return WharfBinary.Result(status: process.terminationStatus, stdout: process.stdoutText, stderr: process.stderrText)
     }
 }
