@@ -34,7 +34,7 @@ import Testing
         for key in Key.typing("orders ") { _ = form.handle(key) }
         #expect(form["a"] == "orders ")
         #expect(form.handle(.backspace) == .edited && form["a"] == "orders")
-        #expect(form.handle(.right) == .ignored, "text fields edit at their end only")
+        #expect(form.handle(.right) == .handled && form.fields[0].cursorFromEnd == 0, "the cursor is at the end already")
         _ = form.handle(.tab)
         #expect(form["b"] == "x")
         #expect(form.handle(.right) == .edited && form["b"] == "y")
@@ -42,6 +42,39 @@ import Testing
         #expect(form.handle(.right) == .edited && form["b"] == "x")
         #expect(form.handle(.left) == .edited && form["b"] == "z")
         #expect(form.handle(.char("q")) == .ignored && form["b"] == "z")
+    }
+
+    @Test func textFieldsEditAtTheCursor() throws {
+        var form = Form([FormField("a", label: "A", value: "ordrs")])
+        // A preset value is appended to.
+        #expect(form.handle(.char("!")) == .edited && form["a"] == "ordrs!")
+        #expect(form.handle(.backspace) == .edited && form["a"] == "ordrs")
+        for _ in 0..<2 { #expect(form.handle(.left) == .handled) }
+        #expect(form.handle(.char("e")) == .edited && form["a"] == "orders")
+        #expect(form.fields[0].cursorFromEnd == 2, "the cursor stays before `rs`")
+        #expect(form.handle(.home) == .handled && form.handle(.delete) == .edited && form["a"] == "rders")
+        #expect(form.handle(.char("o")) == .edited && form["a"] == "orders")
+        #expect(form.handle(.ctrl("e")) == .handled && form.handle(.delete) == .handled && form["a"] == "orders",
+                "Delete at the end changes nothing")
+        #expect(form.handle(.ctrl("a")) == .handled && form.handle(.left) == .handled && form.fields[0].cursorFromEnd == 6)
+        #expect(form.handle(.backspace) == .edited && form["a"] == "orders", "Backspace at the start changes nothing")
+        for _ in 0..<3 { _ = form.handle(.right) }
+        #expect(form.handle(.ctrl("w")) == .edited && form["a"] == "ers", "Ctrl-W deletes the word before the cursor")
+        #expect(form.handle(.ctrl("u")) == .edited && form["a"] == "")
+    }
+
+    @Test func theCursorIsDrawnWhereItIs() throws {
+        var form = Form([FormField("a", label: "Topic", value: "orders")])
+        _ = form.handle(.left)
+        _ = form.handle(.left)
+        var screen = Screen(size: Size(rows: 3, columns: 40), glyphs: .unicode)
+        _ = form.render(into: &screen, area: Rect(row: 0, column: 0, height: 3, width: 40), theme: .colored, glyphs: .unicode)
+        let row = screen.row(0)
+        let start = try #require(row.range(of: "orders").map { row.distance(from: row.startIndex, to: $0.lowerBound) },
+                                 "the whole value is drawn: \(row)")
+        // The cursor is before `rs`: the reverse-video cell is that `r`, and only it.
+        let reversed = (0..<40).filter { screen.cell(0, $0).style.attributes.contains(.reverse) }
+        #expect(reversed == [start + 4], "reverse-video cells \(reversed) in \(row)")
     }
 
     @Test func editingAFieldClearsItsError() {

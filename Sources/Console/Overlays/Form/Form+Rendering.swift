@@ -51,14 +51,25 @@ extension Form {
                                style: focused ? theme[.input].with(.bold) : theme[.input], maxWidth: width - used)
             used += screen.put(arrows.1, row: row, column: column + used, style: theme[.key], maxWidth: width - used)
         case .text:
-            // Scrolled so the end (where the cursor is) stays visible.
-            var visible = field.value
-            let room = width - (focused ? 1 : 0)
-            while TextWidth.of(visible) > room, !visible.isEmpty { visible.removeFirst() }
-            used += screen.put(visible, row: row, column: column, style: theme[.input], maxWidth: room)
-            if focused {
-                screen.put(" ", row: row, column: column + used, style: Style(attributes: .reverse))
-                used += 1
+            guard focused else {
+                // Unfocused: the end, as typed last, in the room there is.
+                var visible = field.value
+                while TextWidth.of(visible) > width, !visible.isEmpty { visible.removeFirst() }
+                used += screen.put(visible, row: row, column: column, style: theme[.input], maxWidth: width)
+                break
+            }
+            // Focused: the cursor is a reverse-video cell on the character after it (a space at
+            // the end); the text before it is cut from the left so the cursor stays visible.
+            let characters = Array(field.value)
+            let cursor = characters.count - min(max(0, field.cursorFromEnd), characters.count)
+            var before = String(characters[..<cursor])
+            let under = cursor < characters.count ? String(characters[cursor]) : " "
+            let after = cursor + 1 < characters.count ? String(characters[(cursor + 1)...]) : ""
+            while TextWidth.of(before) + TextWidth.of(under) > width, !before.isEmpty { before.removeFirst() }
+            used += screen.put(before, row: row, column: column, style: theme[.input], maxWidth: width)
+            used += screen.put(under, row: row, column: column + used, style: Style(attributes: .reverse), maxWidth: width - used)
+            if used < width {
+                used += screen.put(after, row: row, column: column + used, style: theme[.input], maxWidth: width - used)
             }
         }
         // A hint says what blank means or what to type, so it goes once something is typed;

@@ -5,7 +5,8 @@ import Foundation
 /// `Form+Rendering.swift`, submitting in the dialog that owns the form.
 public struct FormField: Sendable {
     public enum Kind: Sendable, Equatable {
-        /// Free text, edited at its end (type, Backspace, Ctrl-U, Ctrl-W).
+        /// Free text with a cursor: ←/→, Home/End (Ctrl-A/Ctrl-E) move it, typing inserts at
+        /// it, Backspace/Delete remove around it, Ctrl-U clears, Ctrl-W deletes a word back.
         case text
         /// One of these words, cycled with ←/→ or Space.
         case choice([String])
@@ -20,6 +21,9 @@ public struct FormField: Sendable {
     public var hint: String
     /// Why the last submission was refused, drawn under the field until it is edited.
     public var error: String?
+    /// Characters after the cursor: 0 puts it at the end, where it is whenever the value is
+    /// set from outside, so a preset value is appended to.
+    public var cursorFromEnd = 0
 
     public init(_ id: String, label: String, kind: Kind = .text, value: String = "", hint: String = "") {
         self.id = id
@@ -77,8 +81,8 @@ public struct Form: Sendable {
 
     public var hasErrors: Bool { fields.contains { $0.error != nil } }
 
-    /// Tab/↓ and Shift-Tab/↑ move (wrapping), ←/→/Space cycle a choice, editing keys edit a
-    /// text field, Enter submits, Esc cancels.
+    /// Tab/↓ and Shift-Tab/↑ move (wrapping), ←/→/Space cycle a choice, ←/→/Home/End move a
+    /// text field's cursor and editing keys edit at it, Enter submits, Esc cancels.
     public mutating func handle(_ key: Key) -> KeyOutcome {
         guard !fields.isEmpty else { return key == .escape ? .cancel : .ignored }
         switch key {
@@ -104,8 +108,35 @@ public struct Form: Sendable {
             fields[focused].error = nil
             return .edited
         }
-        guard TextEditing.apply(key, to: &fields[focused].value) else { return .ignored }
-        fields[focused].error = nil
-        return .edited
+        var field = fields[focused]
+        let count = field.value.count
+        field.cursorFromEnd = min(max(0, field.cursorFromEnd), count)
+        switch key {
+        case .left: field.cursorFromEnd = min(count, field.cursorFromEnd + 1)
+        case .right: field.cursorFromEnd = max(0, field.cursorFromEnd - 1)
+        case .home, .ctrl("a"): field.cursorFromEnd = count
+        case .end, .ctrl("e"): field.cursorFromEnd = 0
+        default:
+            // Edit the part before the cursor as the prompt edits a whole line; Delete takes
+            // the character after it.
+            let split = field.value.index(field.value.endIndex, offsetBy: -field.cursorFromEnd)
+            var before = String(field.value[..<split]), after = String(field.value[split...])
+            if key == .delete {
+                guard !after.isEmpty else { return .handled }
+                after.removeFirst()
+            } else if key == .ctrl("u") {
+                before = ""
+                after = ""
+            } else {
+                guard TextEditing.apply(key, to: &before) else { return .ignored }
+            }
+            field.value = before + after
+            field.cursorFromEnd = after.count
+            field.error = nil
+            fields[focused] = field
+            return .edited
+        }
+        fields[focused] = field
+        return .handled
     }
 }
