@@ -9,28 +9,6 @@ import Testing
 /// directory: produce, create a topic with configs, and reset a group's offsets (preview,
 /// execute, and the refusal while a member is active).
 @Suite(.serialized) struct EmbeddedDialogTests {
-    final class RealCluster {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-dialogs-\(UUID().uuidString)")
-        let scheduler = ManualScheduler()
-        let cluster: Cluster
-        let backend: EmbeddedBackend
-
-        init() throws {
-            var options = ClusterOptions(dataDirectory: root.path)
-            options.brokerCount = 3
-            options.offsetsTopicPartitions = 3
-            options.replication.replicaFetchWaitMaxMs = 20
-            cluster = try Cluster(options: options, scheduler: scheduler,
-                                  logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-            backend = EmbeddedBackend(cluster: cluster)
-        }
-
-        deinit {
-            cluster.shutdown()
-            try? FileManager.default.removeItem(at: root)
-        }
-    }
-
     @Test func produceLandsWhereItSaysAndKeysStickToAPartition() async throws {
         let real = try RealCluster()
         try await real.backend.createTopic(NewTopic(name: "orders", numPartitions: 3, replicationFactor: 2))

@@ -10,8 +10,6 @@ import Testing
 /// in order with their keys and headers, new ones arrive while following, the start points
 /// work, and stopping ends the run.
 @Suite(.serialized) struct TailSessionTests {
-    typealias RealCluster = EmbeddedBackendTests.RealCluster
-
     func produce(_ real: RealCluster, _ partition: Int32, _ values: [String], compression: CompressionCodec = .none,
                  key: String? = nil, headers: [RecordHeader] = []) async throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
