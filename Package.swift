@@ -183,7 +183,6 @@ let package = Package(
             dependencies: [
                 "KafkaServer", "BrokerEngine", "LogStore", "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
