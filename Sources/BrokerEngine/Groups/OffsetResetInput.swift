@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// The text forms of kafka-consumer-groups.sh's time-based reset strategies, shared by
@@ -6,9 +7,10 @@ import Glibc
 /// for text it cannot read; callers word the error for their own surface (a flag, a field).
 public enum OffsetResetInput {
     /// `2026-01-31T12:00:00.000`, optionally followed by `Z` or a `+hh:mm` / `-hhmm` offset;
-    /// local time without one (as kafka-consumer-groups.sh). The fraction is optional.
-    /// Returns milliseconds since the epoch.
-    public static func datetime(_ text: String) -> Int64? {
+    /// in `timeZone` without one (local time, as kafka-consumer-groups.sh). The fraction is
+    /// optional; a date that does not exist (February 30) is refused. Returns milliseconds
+    /// since the epoch. The console's tail reads its times with this too.
+    public static func datetime(_ text: String, timeZone: TimeZone = .current) -> Int64? {
         let chars = Array(text)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= chars.count, chars[range].allSatisfy(\.isASCII) else { return nil }
@@ -40,19 +42,25 @@ public enum OffsetResetInput {
             millis = Int(String((digits + "00").prefix(3)))!
         }
         let zone = String(chars[index...])
+        // timegm normalises out-of-range fields (Feb 30 → Mar 2): a changed field means the
+        // date does not exist.
+        var normalised = parts
+        let wallSeconds = timegm(&normalised)
+        guard normalised.tm_mday == parts.tm_mday, normalised.tm_mon == parts.tm_mon else { return nil }
         let seconds: Int
         if zone.isEmpty {
-            parts.tm_isdst = -1
-            seconds = mktime(&parts)
+            // The zone's offset at that wall time (looked up twice to land right next to a DST change).
+            let guess = wallSeconds - timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wallSeconds)))
+            seconds = wallSeconds - timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess)))
         } else if zone == "Z" || zone == "z" {
-            seconds = timegm(&parts)
+            seconds = wallSeconds
         } else {
             guard let sign = zone.first, sign == "+" || sign == "-" else { return nil }
             let digits = zone.dropFirst().filter { $0 != ":" }
             guard digits.count == 4 || digits.count == 2, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             let hours = Int(digits.prefix(2))!, minutes = digits.count == 4 ? Int(digits.suffix(2))! : 0
             let offset = (hours * 60 + minutes) * 60
-            seconds = timegm(&parts) - (sign == "+" ? offset : -offset)
+            seconds = wallSeconds - (sign == "+" ? offset : -offset)
         }
         return Int64(seconds) * 1000 + Int64(millis)
     }

@@ -1,3 +1,4 @@
+import BrokerEngine
 import Foundation
 
 /// Where a tail starts reading.
@@ -53,20 +54,14 @@ public enum TailStart: Sendable, Equatable {
             guard let ms = Int64(trimmed) else { return .failure(CommandError("\(trimmed) is too large for epoch ms.")) }
             return .success(.timestamp(ms))
         }
+        // The short forms the prompt also takes, written out for the shared parser (the one
+        // `groups reset-offsets --to-datetime` and the reset dialog use).
         let utc = trimmed.hasSuffix("Z")
-        let body = utc ? String(trimmed.dropLast()) : trimmed
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
-        formatter.isLenient = false
-        for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
-            formatter.dateFormat = format
-            // DateFormatter accepts trailing junk in some formats; the round trip rejects it.
-            if let date = formatter.date(from: body), formatter.string(from: date) == body {
-                return .success(.timestamp(Int64((date.timeIntervalSince1970 * 1000).rounded())))
-            }
-        }
+        var body = utc ? String(trimmed.dropLast()) : trimmed
+        if body.count == 10 { body += "T00:00:00" }
+        if body.count == 16 { body += ":00" }
+        if body.count >= 11, Array(body)[10] == " " { body = String(body.prefix(10)) + "T" + String(body.dropFirst(11)) }
+        if let ms = OffsetResetInput.datetime(body + (utc ? "Z" : ""), timeZone: timeZone) { return .success(.timestamp(ms)) }
         return .failure(CommandError("Not a time: \(trimmed.isEmpty ? "(empty)" : trimmed). Use YYYY-MM-DDTHH:MM:SS or epoch ms."))
     }
 }
