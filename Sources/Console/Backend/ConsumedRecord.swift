@@ -1,16 +1,11 @@
+import KafkaClient
+
 /// One record as a reader sees it: where it sits (partition, absolute offset), its
 /// timestamp, and its bytes, decompressed. What `ClusterBackend.readRecords` returns and the
 /// Messages view shows; plain arrays rather than `ByteBuffer`s so views and tests need no NIO.
 public struct ConsumedRecord: Sendable, Equatable {
-    public struct Header: Sendable, Equatable {
-        public var key: String
-        public var value: [UInt8]?
-
-        public init(key: String, value: [UInt8]?) {
-            self.key = key
-            self.value = value
-        }
-    }
+    /// A record header: KafkaClient's, the same key and optional bytes.
+    public typealias Header = KafkaHeader
 
     public var partition: Int32
     public var offset: Int64
