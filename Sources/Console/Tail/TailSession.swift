@@ -30,7 +30,7 @@ public final class TailSession: @unchecked Sendable {
     /// so reading a busy topic in a tight loop of small reads only took cores from the brokers
     /// (ConsoleBench: the producer fell to 0.22x of its rate). Paced, a read takes up to
     /// `maxReadBytes` at once, and a topic faster than that is sampled (the ring keeps the newest).
-    static let followReadIntervalMs: Int64 = 100
+    static let followReadInterval: Duration = .milliseconds(100)
     /// Pause between retries when the topic cannot be read (no leader, deleted).
     static let retryMs = 500
 
@@ -145,7 +145,7 @@ struct TailRun: Sendable {
     var resumeAt: [Int32: Int64] = [:]
 
     func loop() async {
-        var lastReadStart = Int64.min / 2
+        var nextReadStart = ContinuousClock.now
         var positions: [Int32: Int64] = [:]
         var highWatermarks: [Int32: Int64] = [:]
         while !Task.isCancelled, positions.isEmpty {
@@ -163,10 +163,9 @@ struct TailRun: Sendable {
                 continue
             }
             if skipsAhead {
-                let wait = lastReadStart + TailSession.followReadIntervalMs - monotonicMs()
-                if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
+                try? await Task.sleep(until: nextReadStart, clock: .continuous)
                 guard !Task.isCancelled else { return }
-                lastReadStart = monotonicMs()
+                nextReadStart = ContinuousClock.now + TailSession.followReadInterval
                 skipAhead(&positions, highWatermarks: highWatermarks)
             }
             do {
@@ -304,9 +303,3 @@ struct TailRun: Sendable {
     }
 }
 
-/// Milliseconds from a monotonic clock, for pacing (the session's `clock` may be a test's).
-private func monotonicMs() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-}
